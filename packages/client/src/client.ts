@@ -1,0 +1,188 @@
+import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
+import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import type { components, paths } from '../../../generated/schema';
+import { Cloud66ActionFailedError, Cloud66ApiError, Cloud66TimeoutError, readRateLimit, type RateLimit } from './errors.js';
+import { assertSecureUrl, createTransport, parseRetryAfter, type RetryOptions } from './fetch.js';
+
+export type { paths, components };
+export type Schemas = components['schemas'];
+export type AsyncAction = Schemas['AsyncAction'];
+
+export const PRODUCTION_BASE_URL = 'https://app.cloud66.com/api/3';
+
+export interface Cloud66ClientOptions {
+  /** OAuth access token or personal access token. Sent as `Authorization: Bearer <token>`. */
+  token: string;
+  /** Defaults to production. Plain http:// is refused except to loopback (such as the mock). */
+  baseUrl?: string;
+  /** A fetch to use instead of globalThis.fetch (tests, proxies, instrumentation). */
+  fetch?: (request: Request) => Promise<Response>;
+  /** Time allowed for each attempt, in milliseconds. Default 30 s. */
+  timeoutMs?: number;
+  /** Retry settings, or false for none. */
+  retry?: RetryOptions | false;
+  userAgent?: string;
+  /** Cancels every request of this client, and any retry it is waiting for. */
+  signal?: AbortSignal;
+  /** How request bodies are encoded by default. Default "json". */
+  bodyEncoding?: 'json' | 'form';
+}
+
+type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+
+/** openapi-fetch's result, with a Cloud66ApiError as `error` and the rate-limit figures. */
+export type Cloud66Response<R> = (R extends { error?: never } ? R : Omit<R, 'error'> & { error: Cloud66ApiError }) & {
+  rateLimit: RateLimit | undefined;
+};
+
+export type Cloud66Method<M extends HttpMethod> = <P extends PathsWithMethod<paths, M>, I extends MaybeOptionalInit<paths[P], M>>(
+  path: P,
+  ...init: InitParam<I>
+) => Promise<Cloud66Response<FetchResponse<Extract<paths[P][M], Record<string | number, any>>, I, `${string}/${string}`>>>;
+
+type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
+/** Paths whose GET returns a page: `{ response: Item[], pagination }`. */
+export type ListPath = { [P in PathsWithMethod<paths, 'get'>]: Json200<paths[P]['get']> extends { response: unknown[]; pagination: unknown } ? P : never }[PathsWithMethod<paths, 'get'>];
+export type ListItem<P extends ListPath> = Json200<paths[P]['get']> extends { response: (infer I)[] } ? I : never;
+
+export interface WaitOptions {
+  /** Time between polls. Default 15 s, as the official Go client. */
+  intervalMs?: number;
+  /** Give up after this long. Default 10 minutes, as the official Go client. */
+  timeoutMs?: number;
+  signal?: AbortSignal;
+}
+
+export interface Cloud66Client {
+  GET: Cloud66Method<'get'>;
+  POST: Cloud66Method<'post'>;
+  PUT: Cloud66Method<'put'>;
+  DELETE: Cloud66Method<'delete'>;
+  /** Every item of every page of a list, following `pagination.next`. */
+  paginate<P extends ListPath>(path: P, ...init: InitParam<MaybeOptionalInit<paths[P], 'get'>>): AsyncGenerator<ListItem<P>, void, undefined>;
+  /** All items of a list, every page fetched. */
+  listAll<P extends ListPath>(path: P, ...init: InitParam<MaybeOptionalInit<paths[P], 'get'>>): Promise<ListItem<P>[]>;
+  /** Polls an asynchronous action until `finished_at` is set; rejects if it failed or took too long. */
+  waitForAction(stackId: string, actionId: number, options?: WaitOptions): Promise<AsyncAction>;
+  /** The bare openapi-fetch client underneath (no error wrapping). */
+  raw: Client<paths>;
+}
+
+/** Per-call options that send the body form-encoded: `c66.POST(path, { body, ...formEncoded })`. */
+export const formEncoded = {
+  bodySerializer: (body: unknown) => toFormBody(body),
+  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+} as const;
+
+/** Encodes a body as the seeds' curl examples do: arrays as `[a,b]`, objects as JSON text. */
+export function toFormBody(body: unknown): string {
+  const form = new URLSearchParams();
+  for (const [key, value] of Object.entries((body ?? {}) as Record<string, unknown>)) {
+    if (value === undefined || value === null) continue;
+    form.append(key, Array.isArray(value) ? `[${value.join(',')}]` : typeof value === 'object' ? JSON.stringify(value) : String(value));
+  }
+  return form.toString();
+}
+
+/** Returns `data`, or throws the call's Cloud66ApiError: for those who prefer exceptions. */
+export async function unwrap<R extends { data?: unknown; error?: unknown }>(call: Promise<R>): Promise<NonNullable<R['data']>> {
+  const result = await call;
+  if (result.error !== undefined) throw result.error;
+  return result.data as NonNullable<R['data']>;
+}
+
+export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Client {
+  const { token } = options;
+  if (typeof token !== 'string' || token.trim() === '') throw new TypeError('cloud66-client: options.token is required');
+  const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
+  assertSecureUrl(baseUrl);
+  const redact = (text: string) => text.split(token).join('[REDACTED]');
+  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+
+  const raw = createClient<paths>({
+    baseUrl,
+    headers: {
+      Authorization: `Bearer ${token}`,
+      Accept: 'application/json',
+      ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
+    },
+    ...(options.bodyEncoding === 'form' ? { bodySerializer: toFormBody } : {}),
+    fetch: createTransport({
+      fetch: baseFetch,
+      timeoutMs: options.timeoutMs ?? 30_000,
+      retry: options.retry ?? {},
+      signal: options.signal,
+    }),
+  });
+
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE') =>
+    async (path: string, init?: Record<string, unknown>) => {
+      const operation = `${method} ${path}`;
+      // Read success bodies as text and parse them here, so a malformed one becomes an API error
+      // with its status instead of a bare SyntaxError.
+      const result = await (raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { parseAs: 'text', ...init });
+      const { response } = result;
+      const rateLimit = readRateLimit(response.headers);
+      const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), redact }), response, rateLimit });
+      if (!response.ok) return fail(result.error);
+      let data = result.data;
+      if (!init?.parseAs && typeof data === 'string') {
+        try {
+          data = data === '' ? undefined : JSON.parse(data);
+        } catch {
+          return fail(data);
+        }
+      }
+      return { data, response, rateLimit };
+    };
+
+  const client = {
+    GET: call('GET'),
+    POST: call('POST'),
+    PUT: call('PUT'),
+    DELETE: call('DELETE'),
+    raw,
+    async *paginate(path: string, init?: { params?: { query?: Record<string, unknown> } }) {
+      let page = Number(init?.params?.query?.page ?? 1);
+      for (;;) {
+        const { data } = await unwrap(
+          client.GET(path as never, { ...init, params: { ...init?.params, query: { ...init?.params?.query, page } } } as never) as Promise<{ data?: { response: unknown[]; pagination: { next: number | null; current: number } }; error?: unknown }>,
+        ).then((data) => ({ data }));
+        yield* data.response;
+        const { next, current } = data.pagination;
+        // Follow next only forwards, so a server that repeats a page cannot loop us forever.
+        if (next === null || next === undefined || next <= current) return;
+        page = next;
+      }
+    },
+    async listAll(path: string, init?: unknown) {
+      const items: unknown[] = [];
+      for await (const item of client.paginate(path as never, init as never)) items.push(item);
+      return items;
+    },
+    async waitForAction(stackId: string, actionId: number, wait: WaitOptions = {}) {
+      const intervalMs = wait.intervalMs ?? 15_000;
+      const timeoutMs = wait.timeoutMs ?? 600_000;
+      const deadline = Date.now() + timeoutMs;
+      const operation = 'GET /stacks/{stack_id}/actions/{id}';
+      for (;;) {
+        const envelope = (await unwrap(client.GET('/stacks/{stack_id}/actions/{id}', { params: { path: { stack_id: stackId, id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
+        const action = envelope.response;
+        if (action.finished_at) {
+          if (action.finished_success === false) throw new Cloud66ActionFailedError(action);
+          return action;
+        }
+        const left = deadline - Date.now();
+        if (left <= 0) throw new Cloud66TimeoutError(`${operation} (waiting for action ${actionId})`, timeoutMs);
+        await new Promise<void>((resolve, reject) => {
+          const timer = setTimeout(done, Math.min(intervalMs, left));
+          function done() { wait.signal?.removeEventListener('abort', stop); resolve(); }
+          function stop() { clearTimeout(timer); reject(wait.signal?.reason); }
+          wait.signal?.addEventListener('abort', stop, { once: true });
+          wait.signal?.throwIfAborted();
+        });
+      }
+    },
+  };
+  return client as unknown as Cloud66Client;
+}
