@@ -2,12 +2,13 @@ import createClient, { type Client, type FetchResponse, type MaybeOptionalInit }
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ActionFailedError, Cloud66ApiError, Cloud66TimeoutError, readRateLimit, type RateLimit } from './errors.js';
-import { assertSecureUrl, createTransport, parseRetryAfter, type RetryOptions } from './fetch.js';
+import { assertSecureUrl, createTransport, sleep, type RetryOptions } from './fetch.js';
 
 export type { paths, components };
 export type Schemas = components['schemas'];
 export type AsyncAction = Schemas['AsyncAction'];
 
+const ACTION_PATH = '/stacks/{stack_id}/actions/{id}';
 export const PRODUCTION_BASE_URL = 'https://app.cloud66.com/api/3';
 
 export interface Cloud66ClientOptions {
@@ -70,7 +71,7 @@ export interface Cloud66Client {
 
 /** Per-call options that send the body form-encoded: `c66.POST(path, { body, ...formEncoded })`. */
 export const formEncoded = {
-  bodySerializer: (body: unknown) => toFormBody(body),
+  bodySerializer: toFormBody,
   headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
 } as const;
 
@@ -93,17 +94,16 @@ export async function unwrap<R extends { data?: unknown; error?: unknown }>(call
 
 export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Client {
   const { token } = options;
-  if (typeof token !== 'string' || token.trim() === '') throw new TypeError('cloud66-client: options.token is required');
+  if (!String(token ?? '').trim()) throw new TypeError('cloud66-client: a token is required');
   const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
   assertSecureUrl(baseUrl);
-  const redact = (text: string) => text.split(token).join('[REDACTED]');
+  const redact = (text: string) => text.split(token).join('***');
   const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
 
   const raw = createClient<paths>({
     baseUrl,
     headers: {
       Authorization: `Bearer ${token}`,
-      Accept: 'application/json',
       ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
     },
     ...(options.bodyEncoding === 'form' ? { bodySerializer: toFormBody } : {}),
@@ -123,7 +123,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       const result = await (raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { parseAs: 'text', ...init });
       const { response } = result;
       const rateLimit = readRateLimit(response.headers);
-      const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, retryAfterMs: parseRetryAfter(response.headers.get('retry-after')), redact }), response, rateLimit });
+      const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact }), response, rateLimit });
       if (!response.ok) return fail(result.error);
       let data = result.data;
       if (!init?.parseAs && typeof data === 'string') {
@@ -143,11 +143,12 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
     DELETE: call('DELETE'),
     raw,
     async *paginate(path: string, init?: { params?: { query?: Record<string, unknown> } }) {
-      let page = Number(init?.params?.query?.page ?? 1);
+      let page = +(init?.params?.query?.page ?? 1);
       for (;;) {
-        const { data } = await unwrap(
-          client.GET(path as never, { ...init, params: { ...init?.params, query: { ...init?.params?.query, page } } } as never) as Promise<{ data?: { response: unknown[]; pagination: { next: number | null; current: number } }; error?: unknown }>,
-        ).then((data) => ({ data }));
+        const data = (await unwrap(client.GET(path as never, { ...init, params: { ...init?.params, query: { ...init?.params?.query, page } } } as never))) as {
+          response: unknown[];
+          pagination: { next: number | null; current: number };
+        };
         yield* data.response;
         const { next, current } = data.pagination;
         // Follow next only forwards, so a server that repeats a page cannot loop us forever.
@@ -164,23 +165,16 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       const intervalMs = wait.intervalMs ?? 15_000;
       const timeoutMs = wait.timeoutMs ?? 600_000;
       const deadline = Date.now() + timeoutMs;
-      const operation = 'GET /stacks/{stack_id}/actions/{id}';
       for (;;) {
-        const envelope = (await unwrap(client.GET('/stacks/{stack_id}/actions/{id}', { params: { path: { stack_id: stackId, id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
+        const envelope = (await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
         const action = envelope.response;
         if (action.finished_at) {
           if (action.finished_success === false) throw new Cloud66ActionFailedError(action);
           return action;
         }
         const left = deadline - Date.now();
-        if (left <= 0) throw new Cloud66TimeoutError(`${operation} (waiting for action ${actionId})`, timeoutMs);
-        await new Promise<void>((resolve, reject) => {
-          const timer = setTimeout(done, Math.min(intervalMs, left));
-          function done() { wait.signal?.removeEventListener('abort', stop); resolve(); }
-          function stop() { clearTimeout(timer); reject(wait.signal?.reason); }
-          wait.signal?.addEventListener('abort', stop, { once: true });
-          wait.signal?.throwIfAborted();
-        });
+        if (left <= 0) throw new Cloud66TimeoutError(`GET ${ACTION_PATH} (waiting for action ${actionId})`, timeoutMs);
+        await sleep(Math.min(intervalMs, left), wait.signal ? [wait.signal] : []);
       }
     },
   };

@@ -1,3 +1,4 @@
+import { parseRetryAfter } from './fetch.js';
 /** X-RateLimit-Limit / X-RateLimit-Remaining of a response, when the server sent them. */
 export interface RateLimit {
   limit: number;
@@ -7,9 +8,8 @@ export interface RateLimit {
 export function readRateLimit(headers: Headers): RateLimit | undefined {
   const limit = headers.get('x-ratelimit-limit');
   const remaining = headers.get('x-ratelimit-remaining');
-  if (limit === null || remaining === null || limit === '' || remaining === '') return undefined;
-  const figures = { limit: Number(limit), remaining: Number(remaining) };
-  return Number.isFinite(figures.limit) && Number.isFinite(figures.remaining) ? figures : undefined;
+  // Number('') is 0, so empty values are ruled out first.
+  return limit && remaining && isFinite(+limit) && isFinite(+remaining) ? { limit: +limit, remaining: +remaining } : undefined;
 }
 
 // Error ids of the seeds' status table, used when a body does not name one.
@@ -29,7 +29,6 @@ export interface Cloud66ApiErrorInit {
   operation: string;
   body: unknown;
   headers: Headers;
-  retryAfterMs?: number;
   redact: (text: string) => string;
 }
 
@@ -57,11 +56,11 @@ export class Cloud66ApiError extends Error {
     const body = init.body;
     const fields = body && typeof body === 'object' ? (body as Record<string, unknown>) : {};
     const text = (v: unknown) => (typeof v === 'string' && v !== '' ? init.redact(v) : undefined);
-    const error = text(fields.error) ?? ERROR_BY_STATUS[init.status] ?? (init.status < 300 ? 'invalid_response' : `http_${init.status}`);
+    const error = text(fields.error) ?? ERROR_BY_STATUS[init.status] ?? `http_${init.status}`;
     const description = text(fields.error_description);
     const details = text(fields.details);
     const raw = typeof body === 'string' && body !== '' ? init.redact(body).slice(0, 500) : undefined;
-    const why = details ?? description ?? (raw ? (raw.trimStart().startsWith('<') ? 'non-JSON (HTML) body' : 'malformed or non-JSON body') : 'empty body');
+    const why = details ?? description ?? (raw ? 'body is not a JSON error' : 'empty body');
     super(`${init.operation} failed with ${init.status} ${error}: ${why}`);
     this.status = init.status;
     this.error = error;
@@ -69,7 +68,7 @@ export class Cloud66ApiError extends Error {
     if (details !== undefined) this.details = details;
     this.operation = init.operation;
     this.rateLimit = readRateLimit(init.headers);
-    if (init.retryAfterMs !== undefined) this.retryAfterMs = init.retryAfterMs;
+    this.retryAfterMs = parseRetryAfter(init.headers.get('retry-after'));
     if (raw !== undefined) this.rawBody = raw;
   }
 }
@@ -84,7 +83,7 @@ export class Cloud66NetworkError extends Error {
     /** How many attempts were made. */
     readonly attempts: number,
   ) {
-    super(`${operation}: network error${code ? ` (${code})` : ''} after ${attempts} attempt${attempts === 1 ? '' : 's'}`);
+    super(`${operation}: network error ${code ?? ''} (attempts: ${attempts})`);
   }
 }
 
@@ -103,6 +102,6 @@ export class Cloud66TimeoutError extends Error {
 export class Cloud66ActionFailedError extends Error {
   override name = 'Cloud66ActionFailedError';
   constructor(readonly action: { id: number; action: string; finished_message?: string | null }) {
-    super(`action ${action.id} (${action.action}) failed${action.finished_message ? `: ${action.finished_message}` : ''}`);
+    super(`action ${action.id} (${action.action}) failed: ${action.finished_message ?? ''}`);
   }
 }

@@ -28,26 +28,26 @@ export interface TransportOptions {
   signal?: AbortSignal;
 }
 
-const SAFE_TO_REPEAT = new Set(['GET', 'HEAD', 'OPTIONS', 'PUT', 'DELETE']);
+const SAFE_TO_REPEAT = /^(GET|HEAD|OPTIONS|PUT|DELETE)$/;
 // Errors that mean the request never left this machine, so even a POST may be sent again.
-const NEVER_SENT = new Set(['ECONNREFUSED', 'ENOTFOUND', 'EAI_AGAIN']);
+const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/;
 const TIMEOUT = Symbol('timeout');
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Refuses plain http:// anywhere but loopback: the bearer token would travel in clear. */
-export function assertSecureUrl(url: string): void {
-  const { protocol, hostname } = new URL(url);
-  if (protocol === 'https:' || (protocol === 'http:' && LOOPBACK.test(hostname))) return;
-  throw new Error(`cloud66-client: refusing to send the API token to ${protocol}//${hostname}; use https:// (plain http:// is allowed only to loopback)`);
+export function assertSecureUrl(address: string): URL {
+  const url = new URL(address);
+  const { protocol, hostname } = url;
+  if (protocol === 'https:' || (protocol === 'http:' && LOOPBACK.test(hostname))) return url;
+  throw new Error(`cloud66-client: refusing to send the token to ${protocol}//${hostname}: https only (http to loopback)`);
 }
 
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
   if (!value) return undefined;
-  const seconds = Number(value);
-  if (Number.isFinite(seconds)) return Math.max(0, seconds * 1000);
-  const date = Date.parse(value);
-  return Number.isNaN(date) ? undefined : Math.max(0, date - now);
+  // delta-seconds or an HTTP date (RFC 9110 §10.2.3)
+  const ms = isFinite(+value) ? +value * 1000 : Date.parse(value) - now;
+  return ms >= 0 ? ms : ms < 0 ? 0 : undefined;
 }
 
 const errorCode = (error: unknown): string | undefined => {
@@ -56,21 +56,28 @@ const errorCode = (error: unknown): string | undefined => {
   return typeof code === 'string' ? code : undefined;
 };
 
-function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
+/** Calls `onAbort` when any of `signals` aborts; returns the function that stops listening. */
+function listen(signals: AbortSignal[], onAbort: (reason: unknown) => void): () => void {
+  const handler = (event: Event) => onAbort((event.target as AbortSignal).reason);
+  for (const s of signals) s.addEventListener('abort', handler, { once: true });
+  return () => {
+    for (const s of signals) s.removeEventListener('abort', handler);
+  };
+}
+
+/** Waits `ms`, rejecting with the abort reason as soon as one of `signals` aborts. */
+export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   return new Promise((resolve, reject) => {
-    const done = () => {
+    for (const s of signals) s.throwIfAborted();
+    const stop = listen(signals, (reason) => {
       clearTimeout(timer);
-      for (const s of signals) s.removeEventListener('abort', onAbort);
-    };
-    const onAbort = (event: Event) => {
-      done();
-      reject((event.target as AbortSignal).reason);
-    };
+      stop();
+      reject(reason);
+    });
     const timer = setTimeout(() => {
-      done();
+      stop();
       resolve();
     }, ms);
-    for (const s of signals) s.addEventListener('abort', onAbort, { once: true });
   });
 }
 
@@ -86,10 +93,9 @@ export function createTransport(options: TransportOptions): (request: Request) =
   const maxElapsed = retry?.maxElapsedMs ?? 60_000;
 
   return async function transport(request: Request): Promise<Response> {
-    assertSecureUrl(request.url);
-    const operation = `${request.method} ${new URL(request.url).pathname}`;
+    const operation = `${request.method} ${assertSecureUrl(request.url).pathname}`;
     const callerSignals = [request.signal, options.signal].filter((s): s is AbortSignal => !!s);
-    const repeatable = SAFE_TO_REPEAT.has(request.method);
+    const repeatable = SAFE_TO_REPEAT.test(request.method);
     const started = Date.now();
 
     // Whether to retry after `attempt` failed, and how long to wait first.
@@ -105,8 +111,7 @@ export function createTransport(options: TransportOptions): (request: Request) =
     for (let attempt = 1; ; attempt++) {
       for (const s of callerSignals) s.throwIfAborted();
       const controller = new AbortController();
-      const abort = (event: Event) => controller.abort((event.target as AbortSignal).reason);
-      for (const s of callerSignals) s.addEventListener('abort', abort, { once: true });
+      const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
       const timer = setTimeout(() => controller.abort(TIMEOUT), options.timeoutMs);
       let response: Response | undefined;
       let failure: unknown;
@@ -116,14 +121,14 @@ export function createTransport(options: TransportOptions): (request: Request) =
         failure = error;
       } finally {
         clearTimeout(timer);
-        for (const s of callerSignals) s.removeEventListener('abort', abort);
+        stopListening();
       }
 
       if (!response) {
         for (const s of callerSignals) s.throwIfAborted();
         const timedOut = controller.signal.reason === TIMEOUT;
         const code = errorCode(failure);
-        const mayRepeat = repeatable || (!timedOut && code !== undefined && NEVER_SENT.has(code));
+        const mayRepeat = repeatable || (!timedOut && NEVER_SENT.test(code ?? ''));
         const delay = retry && mayRepeat ? plan(attempt, timedOut ? 'timeout' : (code ?? 'network error')) : undefined;
         if (delay === undefined) {
           throw timedOut ? new Cloud66TimeoutError(operation, options.timeoutMs) : new Cloud66NetworkError(operation, code, attempt);
@@ -137,7 +142,7 @@ export function createTransport(options: TransportOptions): (request: Request) =
       if (status === 503) {
         // "not_implemented" is a 503 too, and will not change on a retry.
         const text = await response.clone().text().catch(() => '');
-        if (/"error"\s*:\s*"not_implemented"/.test(text)) return response;
+        if (/"not_implemented"/.test(text)) return response;
       }
       const delay = plan(attempt, `${status}`, parseRetryAfter(response.headers.get('retry-after')));
       if (delay === undefined) return response;
