@@ -31,10 +31,14 @@ export interface Cloud66ClientOptions {
 
 type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
-/** openapi-fetch's result, with a Cloud66ApiError as `error` and the rate-limit figures. */
-export type Cloud66Response<R> = (R extends { error?: never } ? R : Omit<R, 'error'> & { error: Cloud66ApiError }) & {
-  rateLimit: RateLimit | undefined;
-};
+/**
+ * openapi-fetch's `{ data, error, response }` result, with a Cloud66ApiError as `error` and the
+ * rate-limit figures of the response.
+ */
+export type Cloud66Response<R extends { data?: unknown }> = (
+  | { data: Exclude<R['data'], undefined>; error?: never }
+  | { data?: never; error: Cloud66ApiError }
+) & { response: Response; rateLimit: RateLimit | undefined };
 
 export type Cloud66Method<M extends HttpMethod> = <P extends PathsWithMethod<paths, M>, I extends MaybeOptionalInit<paths[P], M>>(
   path: P,
@@ -98,6 +102,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
   assertSecureUrl(baseUrl);
   const redact = (text: string) => text.split(token).join('***');
+  const form = options.bodyEncoding === 'form';
   const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
 
   const raw = createClient<paths>({
@@ -106,7 +111,6 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       Authorization: `Bearer ${token}`,
       ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
     },
-    ...(options.bodyEncoding === 'form' ? { bodySerializer: toFormBody } : {}),
     fetch: createTransport({
       fetch: baseFetch,
       timeoutMs: options.timeoutMs ?? 30_000,
@@ -120,7 +124,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       const operation = `${method} ${path}`;
       // Read success bodies as text and parse them here, so a malformed one becomes an API error
       // with its status instead of a bare SyntaxError.
-      const result = await (raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { parseAs: 'text', ...init });
+      const result = await (raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { parseAs: 'text', ...(form && init?.body !== undefined && formEncoded), ...init });
       const { response } = result;
       const rateLimit = readRateLimit(response.headers);
       const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact }), response, rateLimit });

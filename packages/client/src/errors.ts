@@ -64,12 +64,12 @@ export class Cloud66ApiError extends Error {
     super(`${init.operation} failed with ${init.status} ${error}: ${why}`);
     this.status = init.status;
     this.error = error;
-    if (description !== undefined) this.error_description = description;
-    if (details !== undefined) this.details = details;
+    this.error_description = description;
+    this.details = details;
     this.operation = init.operation;
     this.rateLimit = readRateLimit(init.headers);
     this.retryAfterMs = parseRetryAfter(init.headers.get('retry-after'));
-    if (raw !== undefined) this.rawBody = raw;
+    this.rawBody = raw;
   }
 }
 

@@ -146,7 +146,8 @@ export function createTransport(options: TransportOptions): (request: Request) =
       }
       const delay = plan(attempt, `${status}`, parseRetryAfter(response.headers.get('retry-after')));
       if (delay === undefined) return response;
-      await response.body?.cancel().catch(() => undefined);
+      // Not awaited: cancelling a tee branch (a cloned response) waits for the other branch.
+      response.body?.cancel().catch(() => undefined);
       await sleep(delay, callerSignals);
     }
   };

@@ -1,0 +1,174 @@
+// The fault matrix on real sockets: a node HTTP server on 127.0.0.1 misbehaves on purpose, and the
+// client must count its attempts, wait as told, never repeat a POST that may have landed, and keep
+// the token out of every error.
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo, Socket } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { Cloud66ApiError, Cloud66NetworkError, Cloud66TimeoutError, createCloud66Client, type Cloud66ClientOptions } from '../src/index.js';
+
+const TOKEN = 'fake-fault-token-9f8e7d';
+
+type Behaviour = (req: IncomingMessage, res: ServerResponse) => void;
+const send = (status: number, body: string, headers: Record<string, string> = {}): Behaviour => (_req, res) => {
+  res.writeHead(status, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '17', ...headers });
+  res.end(body);
+};
+const throttled = (headers: Record<string, string> = {}) => send(503, JSON.stringify({ error: 'throttled', error_description: 'Rate limit exceeded' }), headers);
+const ok = send(200, JSON.stringify({ response: { id: 1, action: 'restart', finished_at: null, finished_success: null, started_at: '2026-01-01T00:00:00Z' } }));
+const reset: Behaviour = (req) => req.socket.destroy();
+const hang: Behaviour = () => undefined;
+
+let server: ReturnType<typeof createServer>;
+let baseUrl: string;
+const sockets = new Set<Socket>();
+let script: Behaviour[] = [];
+let seen: { method: string; url: string; at: number; authorization?: string }[] = [];
+
+beforeAll(async () => {
+  server = createServer((req, res) => {
+    seen.push({ method: req.method!, url: req.url!, at: Date.now(), authorization: req.headers.authorization });
+    req.resume();
+    const behaviour = script.length > 1 ? script.shift()! : script[0]!;
+    behaviour(req, res);
+  });
+  server.on('connection', (socket) => {
+    sockets.add(socket);
+    socket.on('close', () => sockets.delete(socket));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  baseUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+});
+
+afterAll(async () => {
+  for (const socket of sockets) socket.destroy();
+  await new Promise((resolve) => server.close(resolve));
+});
+
+beforeEach(() => {
+  script = [];
+  seen = [];
+});
+
+const client = (options: Partial<Cloud66ClientOptions> = {}) =>
+  createCloud66Client({ token: TOKEN, baseUrl, timeoutMs: 2_000, retry: { retries: 2, minDelayMs: 50 }, ...options });
+const getStacks = (c = client()) => c.GET('/stacks');
+const restart = (c = client()) => c.POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: 'uid-1' } }, body: { command: 'restart' } });
+const gaps = () => seen.slice(1).map((r, i) => r.at - seen[i]!.at);
+
+/** Everything an error exposes: message, stack, own fields, cause. */
+function exposed(error: unknown): string {
+  const e = error as Error & { cause?: unknown };
+  return [e.message, e.stack, JSON.stringify(e), String(e.cause ?? '')].join('\n');
+}
+
+describe('fault matrix on 127.0.0.1', () => {
+  test('503 throttled with Retry-After: waits as told, then succeeds', async () => {
+    script = [throttled({ 'Retry-After': '1' }), ok];
+    const { data, error } = await getStacks();
+    expect(error).toBeUndefined();
+    expect(data).toBeDefined();
+    expect(seen).toHaveLength(2);
+    expect(gaps()[0]).toBeGreaterThanOrEqual(950);
+  });
+
+  test('503 throttled without Retry-After: bounded exponential backoff, then the typed error', async () => {
+    script = [throttled()];
+    const { error, rateLimit } = await getStacks();
+    expect(seen).toHaveLength(3);
+    const [first, second] = gaps() as [number, number];
+    expect(first).toBeGreaterThanOrEqual(20); // 50 ms, jittered down to half at most
+    expect(second).toBeGreaterThanOrEqual(45); // 100 ms, jittered
+    expect(error).toBeInstanceOf(Cloud66ApiError);
+    expect(error).toMatchObject({ status: 503, error: 'throttled', error_description: 'Rate limit exceeded', rateLimit: { limit: 3000, remaining: 17 } });
+    expect(rateLimit).toEqual({ limit: 3000, remaining: 17 });
+    expect(exposed(error)).not.toContain(TOKEN);
+  });
+
+  test('408 is retried for a GET', async () => {
+    script = [send(408, JSON.stringify({ error: 'time_out' })), ok];
+    const { error } = await getStacks();
+    expect(error).toBeUndefined();
+    expect(seen).toHaveLength(2);
+  });
+
+  test('500 is not retried and becomes a typed error', async () => {
+    script = [send(500, JSON.stringify({ error: 'internal_error', details: 'boom' }))];
+    const { error } = await getStacks();
+    expect(seen).toHaveLength(1);
+    expect(error).toMatchObject({ status: 500, error: 'internal_error', details: 'boom', operation: 'GET /stacks' });
+  });
+
+  test('POSTs are never repeated after a throttle, a 408, a reset or a timeout', async () => {
+    for (const behaviour of [throttled({ 'Retry-After': '0' }), send(408, '{"error":"time_out"}'), reset, hang]) {
+      seen = [];
+      script = [behaviour, ok];
+      const outcome = await restart(client({ timeoutMs: 300 })).catch((e: unknown) => e);
+      expect(seen.map((r) => r.method)).toEqual(['POST']);
+      const error = outcome instanceof Error ? outcome : (outcome as { error: unknown }).error;
+      expect(error).toBeInstanceOf(Error);
+      expect(exposed(error)).not.toContain(TOKEN);
+    }
+  });
+
+  test('a connection reset is retried for a GET, then reported as a network error with the attempts', async () => {
+    script = [reset];
+    const error = await getStacks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66NetworkError);
+    expect(error).toMatchObject({ attempts: 3, operation: 'GET /stacks' });
+    expect(seen).toHaveLength(3);
+    expect(exposed(error)).not.toContain(TOKEN);
+  });
+
+  test('a server that hangs past the timeout: each attempt is aborted, then Cloud66TimeoutError', async () => {
+    script = [hang];
+    const started = Date.now();
+    const error = await getStacks(client({ timeoutMs: 200, retry: { retries: 1, minDelayMs: 10 } })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66TimeoutError);
+    expect(error).toMatchObject({ timeoutMs: 200 });
+    expect(seen).toHaveLength(2);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(400);
+    expect(Date.now() - started).toBeLessThan(1_500);
+  });
+
+  test('malformed JSON on a 200 is a typed error carrying the raw body', async () => {
+    script = [send(200, '{"response": [{"uid": ')];
+    const { data, error } = await getStacks();
+    expect(data).toBeUndefined();
+    expect(error).toMatchObject({ status: 200, rawBody: '{"response": [{"uid": ' });
+    expect(error!.message).toMatch(/not a JSON error/);
+  });
+
+  test('an HTML error page is a typed error', async () => {
+    script = [send(502, '<!doctype html><h1>502 Bad Gateway</h1>', { 'Content-Type': 'text/html' })];
+    const { error } = await getStacks();
+    expect(error).toMatchObject({ status: 502, error: 'http_502', rawBody: '<!doctype html><h1>502 Bad Gateway</h1>' });
+  });
+
+  test('an empty error body is a typed error named by the status table', async () => {
+    script = [send(404, '')];
+    const { error } = await getStacks();
+    expect(error).toMatchObject({ status: 404, error: 'not_found', rawBody: undefined });
+    expect(error!.message).toBe('GET /stacks failed with 404 not_found: empty body');
+  });
+
+  test('connection refused: even a POST is retried (it never left), then a network error', async () => {
+    const closed = createServer();
+    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
+    const port = (closed.address() as AddressInfo).port;
+    await new Promise((resolve) => closed.close(resolve));
+    const retried: number[] = [];
+    const c66 = createCloud66Client({ token: TOKEN, baseUrl: `http://127.0.0.1:${port}`, retry: { retries: 2, minDelayMs: 10, onRetry: (i) => retried.push(i.attempt) } });
+    const error = await restart(c66).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66NetworkError);
+    expect(error).toMatchObject({ code: 'ECONNREFUSED', attempts: 3 });
+    expect(retried).toEqual([1, 2]);
+    expect(exposed(error)).not.toContain(TOKEN);
+  });
+
+  test('every request carried the bearer token, and only in the header', async () => {
+    script = [ok];
+    await getStacks();
+    expect(seen[0]!.authorization).toBe(`Bearer ${TOKEN}`);
+    expect(seen[0]!.url).not.toContain(TOKEN);
+  });
+});
