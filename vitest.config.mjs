@@ -9,7 +9,7 @@ export default defineConfig({
     typecheck: {
       enabled: true,
       include: ['packages/client/test/**/*.test-d.ts'],
-      tsconfig: 'packages/client/tsconfig.json',
+      tsconfig: 'packages/client/test/tsconfig.json',
       ignoreSourceErrors: false,
     },
   },

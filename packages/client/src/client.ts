@@ -2,7 +2,7 @@ import createClient, { type Client, type FetchResponse, type MaybeOptionalInit }
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ActionFailedError, Cloud66ApiError, Cloud66TimeoutError, readRateLimit, type RateLimit } from './errors.js';
-import { assertSecureUrl, createTransport, sleep, type RetryOptions } from './fetch.js';
+import { assertSecureUrl, sleep, withRetries, type RetryOptions } from './fetch.js';
 
 export type { paths, components };
 export type Schemas = components['schemas'];
@@ -16,8 +16,11 @@ export interface Cloud66ClientOptions {
   token: string;
   /** Defaults to production. Plain http:// is refused except to loopback (such as the mock). */
   baseUrl?: string;
-  /** A fetch to use instead of globalThis.fetch (tests, proxies, instrumentation). */
-  fetch?: (request: Request) => Promise<Response>;
+  /**
+   * A fetch to use instead of globalThis.fetch (tests, proxies, instrumentation). It gets the
+   * Request and `{ signal }`, and must abort when that signal does: timeouts and cancellation use it.
+   */
+  fetch?: (request: Request, init: { signal?: AbortSignal }) => Promise<Response>;
   /** Time allowed for each attempt, in milliseconds. Default 30 s. */
   timeoutMs?: number;
   /** Retry settings, or false for none. */
@@ -103,7 +106,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   assertSecureUrl(baseUrl);
   const redact = (text: string) => text.split(token).join('***');
   const form = options.bodyEncoding === 'form';
-  const baseFetch = options.fetch ?? ((request: Request) => globalThis.fetch(request));
+  const baseFetch = options.fetch ?? ((request: Request, init: RequestInit) => globalThis.fetch(request, init));
 
   const raw = createClient<paths>({
     baseUrl,
@@ -111,20 +114,28 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       Authorization: `Bearer ${token}`,
       ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
     },
-    fetch: createTransport({
-      fetch: baseFetch,
-      timeoutMs: options.timeoutMs ?? 30_000,
-      retry: options.retry ?? {},
-      signal: options.signal,
-    }),
+    fetch: (request: Request) => transport(request),
   });
+  // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
+  // The attempt's signal goes to fetch, not onto openapi-fetch's Request: fetch() builds its own
+  // Request from both anyway, so the signal costs nothing extra there.
+  const transport = (request: Request, signal?: AbortSignal) => {
+    if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
+    return baseFetch(request, { signal });
+  };
+  const policy = { timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? {} };
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE') =>
-    async (path: string, init?: Record<string, unknown>) => {
+    async (path: string, init?: Record<string, unknown> & { signal?: AbortSignal }) => {
       const operation = `${method} ${path}`;
-      // Read success bodies as text and parse them here, so a malformed one becomes an API error
+      const send = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      const { signal: callerSignal, ...rest } = init ?? {};
+      const signals = [callerSignal, options.signal].filter(Boolean) as AbortSignal[];
+      // Success bodies are read as text and parsed here, so a malformed one becomes an API error
       // with its status instead of a bare SyntaxError.
-      const result = await (raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>)(path, { parseAs: 'text', ...(form && init?.body !== undefined && formEncoded), ...init });
+      const result = await withRetries(policy, method, operation, signals, (signal) =>
+        send(path, { parseAs: 'text', ...(form && init?.body !== undefined && formEncoded), ...rest, fetch: (request: Request) => transport(request, signal) }),
+      );
       const { response } = result;
       const rateLimit = readRateLimit(response.headers);
       const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact }), response, rateLimit });

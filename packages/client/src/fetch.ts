@@ -14,21 +14,17 @@ export interface RetryOptions {
 }
 
 export interface RetryInfo {
+  /** "METHOD /path/{template}" of the call. */
   operation: string;
   /** The attempt that failed (1 = the first). */
   attempt: number;
   delayMs: number;
+  /** The status ("503"), "timeout" or the network error code. */
   reason: string;
 }
 
-export interface TransportOptions {
-  fetch: (request: Request) => Promise<Response>;
-  timeoutMs: number;
-  retry: RetryOptions | false;
-  signal?: AbortSignal;
-}
-
-const SAFE_TO_REPEAT = /^(GET|HEAD|OPTIONS|PUT|DELETE)$/;
+// The client sends only GET, POST, PUT and DELETE.
+const SAFE_TO_REPEAT = /^(GET|PUT|DELETE)$/;
 // Errors that mean the request never left this machine, so even a POST may be sent again.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/;
 const TIMEOUT = Symbol('timeout');
@@ -81,74 +77,75 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   });
 }
 
+export interface AttemptPolicy {
+  timeoutMs: number;
+  retry: RetryOptions | false;
+}
+
 /**
- * A fetch for openapi-fetch that gives every attempt a timeout, honours the caller's signals (which
- * also cancel waiting retries), and repeats a request only where that is safe.
+ * Runs `attempt` (one openapi-fetch call, so one Request per attempt and no cloning) with a timeout
+ * per attempt and the caller's signals, and repeats it only where that is safe: GET/PUT/DELETE, or
+ * any method whose request never left this machine.
  */
-export function createTransport(options: TransportOptions): (request: Request) => Promise<Response> {
-  const retry = options.retry === false ? undefined : options.retry;
+export async function withRetries<R extends { response: Response; error?: unknown }>(
+  policy: AttemptPolicy,
+  method: string,
+  operation: string,
+  callerSignals: AbortSignal[],
+  attempt: (signal: AbortSignal) => Promise<R>,
+): Promise<R> {
+  const retry = policy.retry || undefined;
   const retries = retry ? (retry.retries ?? 3) : 0;
   const minDelay = retry?.minDelayMs ?? 500;
   const maxDelay = retry?.maxDelayMs ?? 30_000;
   const maxElapsed = retry?.maxElapsedMs ?? 60_000;
+  const repeatable = SAFE_TO_REPEAT.test(method);
+  const started = Date.now();
 
-  return async function transport(request: Request): Promise<Response> {
-    const operation = `${request.method} ${assertSecureUrl(request.url).pathname}`;
-    const callerSignals = [request.signal, options.signal].filter((s): s is AbortSignal => !!s);
-    const repeatable = SAFE_TO_REPEAT.test(request.method);
-    const started = Date.now();
-
-    // Whether to retry after `attempt` failed, and how long to wait first.
-    const plan = (attempt: number, reason: string, retryAfterMs?: number): number | undefined => {
-      if (attempt > retries) return undefined;
-      const backoff = Math.min(maxDelay, minDelay * 2 ** (attempt - 1));
-      const delay = retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
-      if (delay > maxDelay || Date.now() - started + delay > maxElapsed) return undefined;
-      retry?.onRetry?.({ operation, attempt, delayMs: delay, reason });
-      return delay;
-    };
-
-    for (let attempt = 1; ; attempt++) {
-      for (const s of callerSignals) s.throwIfAborted();
-      const controller = new AbortController();
-      const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
-      const timer = setTimeout(() => controller.abort(TIMEOUT), options.timeoutMs);
-      let response: Response | undefined;
-      let failure: unknown;
-      try {
-        response = await options.fetch(new Request(request.clone(), { signal: controller.signal }));
-      } catch (error) {
-        failure = error;
-      } finally {
-        clearTimeout(timer);
-        stopListening();
-      }
-
-      if (!response) {
-        for (const s of callerSignals) s.throwIfAborted();
-        const timedOut = controller.signal.reason === TIMEOUT;
-        const code = errorCode(failure);
-        const mayRepeat = repeatable || (!timedOut && NEVER_SENT.test(code ?? ''));
-        const delay = retry && mayRepeat ? plan(attempt, timedOut ? 'timeout' : (code ?? 'network error')) : undefined;
-        if (delay === undefined) {
-          throw timedOut ? new Cloud66TimeoutError(operation, options.timeoutMs) : new Cloud66NetworkError(operation, code, attempt);
-        }
-        await sleep(delay, callerSignals);
-        continue;
-      }
-
-      const { status } = response;
-      if (!retry || !repeatable || (status !== 503 && status !== 408 && status !== 429)) return response;
-      if (status === 503) {
-        // "not_implemented" is a 503 too, and will not change on a retry.
-        const text = await response.clone().text().catch(() => '');
-        if (/"not_implemented"/.test(text)) return response;
-      }
-      const delay = plan(attempt, `${status}`, parseRetryAfter(response.headers.get('retry-after')));
-      if (delay === undefined) return response;
-      // Not awaited: cancelling a tee branch (a cloned response) waits for the other branch.
-      response.body?.cancel().catch(() => undefined);
-      await sleep(delay, callerSignals);
-    }
+  // Whether to retry after attempt `n` failed, and how long to wait first.
+  const plan = (n: number, reason: string, retryAfterMs?: number): number | undefined => {
+    if (n > retries) return undefined;
+    const backoff = Math.min(maxDelay, minDelay * 2 ** (n - 1));
+    const delay = retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
+    if (delay > maxDelay || Date.now() - started + delay > maxElapsed) return undefined;
+    retry?.onRetry?.({ operation, attempt: n, delayMs: delay, reason });
+    return delay;
   };
+
+  for (let n = 1; ; n++) {
+    for (const s of callerSignals) s.throwIfAborted();
+    const controller = new AbortController();
+    const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
+    const timer = setTimeout(() => controller.abort(TIMEOUT), policy.timeoutMs);
+    let result: R | undefined;
+    let failure: unknown;
+    try {
+      result = await attempt(controller.signal);
+    } catch (error) {
+      failure = error;
+    } finally {
+      clearTimeout(timer);
+      stopListening();
+    }
+
+    let delay: number | undefined;
+    if (!result) {
+      for (const s of callerSignals) s.throwIfAborted();
+      const timedOut = controller.signal.reason === TIMEOUT;
+      const code = errorCode(failure);
+      const mayRepeat = repeatable || (!timedOut && NEVER_SENT.test(code ?? ''));
+      delay = mayRepeat ? plan(n, timedOut ? 'timeout' : (code ?? 'network error')) : undefined;
+      if (delay === undefined) {
+        throw timedOut ? new Cloud66TimeoutError(operation, policy.timeoutMs) : new Cloud66NetworkError(operation, code, n);
+      }
+    } else {
+      const { response, error } = result;
+      const { status } = response;
+      // A 503 is "throttled" or "not_implemented"; the latter will not change on a retry.
+      if (!repeatable || !(status === 408 || status === 429 || (status === 503 && (error as { error?: unknown })?.error !== 'not_implemented'))) return result;
+      delay = plan(n, `${status}`, parseRetryAfter(response.headers.get('retry-after')));
+      if (delay === undefined) return result;
+    }
+    await sleep(delay, callerSignals);
+  }
 }

@@ -22,13 +22,14 @@ const limits = { 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '2999' };
 const throttled = { error: 'throttled', error_description: 'Too many requests' };
 
 /** A fetch that answers from a script, one entry per call, and records what it was sent. */
-function scripted(...answers: (Response | Error | ((request: Request) => Response | Promise<Response>))[]) {
+type Answer = Response | Error | ((request: Request, init: { signal?: AbortSignal }) => Response | Promise<Response>);
+function scripted(...answers: Answer[]) {
   const requests: Request[] = [];
-  const fetch = vi.fn(async (request: Request) => {
+  const fetch = vi.fn(async (request: Request, init: { signal?: AbortSignal }) => {
     requests.push(request);
     const next = answers.length > 1 ? answers.shift()! : answers[0]!;
     if (next instanceof Error) throw next;
-    return typeof next === 'function' ? next(request) : next.clone();
+    return typeof next === 'function' ? next(request, init) : next.clone();
   });
   return { fetch, requests };
 }
@@ -184,7 +185,7 @@ describe('retries', () => {
     const { data } = await client(fetch, { retry: { onRetry } }).GET('/stacks');
     expect(data).toEqual({ response: [] });
     expect(fetch).toHaveBeenCalledTimes(2);
-    expect(onRetry).toHaveBeenCalledWith({ operation: 'GET /api/3/stacks', attempt: 1, delayMs: 10, reason: '503' });
+    expect(onRetry).toHaveBeenCalledWith({ operation: 'GET /stacks', attempt: 1, delayMs: 10, reason: '503' });
   });
 
   test('without Retry-After the backoff grows exponentially with jitter and stops after `retries`', async () => {
@@ -237,7 +238,7 @@ describe('retries', () => {
     const { fetch } = scripted(networkError('ECONNRESET'));
     const error = await client(fetch, { retry: { retries: 2, minDelayMs: 1 } }).GET('/stacks').catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Cloud66NetworkError);
-    expect(error).toMatchObject({ code: 'ECONNRESET', attempts: 3, operation: 'GET /api/3/stacks' });
+    expect(error).toMatchObject({ code: 'ECONNRESET', attempts: 3, operation: 'GET /stacks' });
     expect(fetch).toHaveBeenCalledTimes(3);
   });
 
@@ -272,8 +273,9 @@ describe('retries', () => {
 });
 
 describe('timeouts and cancellation', () => {
-  const hang = (request: Request) =>
-    new Promise<Response>((_, reject) => request.signal.addEventListener('abort', () => reject(request.signal.reason)));
+  // Like a real fetch, gives up when the signal it was handed aborts.
+  const hang = (_request: Request, init: { signal?: AbortSignal }) =>
+    new Promise<Response>((_, reject) => init.signal!.addEventListener('abort', () => reject(init.signal!.reason)));
 
   test('an attempt longer than timeoutMs is aborted and, for a GET, retried', async () => {
     const { fetch } = scripted(hang, json(200, { response: [] }));
@@ -288,7 +290,7 @@ describe('timeouts and cancellation', () => {
       .POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: 's' } }, body: { command: 'restart' } })
       .catch((e: unknown) => e);
     expect(error).toBeInstanceOf(Cloud66TimeoutError);
-    expect(error).toMatchObject({ timeoutMs: 20, operation: 'POST /api/3/stacks/s/actions' });
+    expect(error).toMatchObject({ timeoutMs: 20, operation: 'POST /stacks/{stack_id}/actions' });
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 

@@ -1,0 +1,82 @@
+// Client overhead: calls per second against bare openapi-fetch (stubbed fetch) and raw fetch
+// (a local node HTTP server), and the bundle size the size-limit budget enforces.
+import { execFileSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { join } from 'node:path';
+import createClient from 'openapi-fetch';
+import { repoRoot } from '../lib/spec-index.mjs';
+
+const { createCloud66Client } = await import('cloud66-client');
+const TOKEN = 'fake-bench-token';
+const BODY = JSON.stringify({
+  response: { uid: '5999b763474b0eafa5fafb64bff0ba80', name: 'bench', environment: 'production', status: 1, health: 3, maintenance_mode: false },
+});
+
+// Interleaved blocks of sequential calls: each round times a block of the baseline and a block of
+// the candidate back to back (order alternating) and yields a ratio; the median is reported. On a
+// small shared machine one long run per task is at the mercy of the GC or the neighbours.
+async function compare(baseline, candidate, { rounds = 15, calls = 2000 } = {}) {
+  const block = async (fn) => {
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < calls; i++) await fn();
+    return calls / (Number(process.hrtime.bigint() - start) / 1e9);
+  };
+  await block(baseline);
+  await block(candidate);
+  const ratios = [];
+  const ops = { baseline: [], candidate: [] };
+  for (let round = 0; round < rounds; round++) {
+    const first = round % 2 ? candidate : baseline;
+    const a = await block(first);
+    const b = await block(first === baseline ? candidate : baseline);
+    const [base, cand] = first === baseline ? [a, b] : [b, a];
+    ops.baseline.push(base);
+    ops.candidate.push(cand);
+    ratios.push(cand / base);
+  }
+  const median = (xs) => [...xs].sort((x, y) => x - y)[Math.floor(xs.length / 2)];
+  return { baseline: median(ops.baseline), candidate: median(ops.candidate), ratio: median(ratios), spread: [Math.min(...ratios), Math.max(...ratios)] };
+}
+
+function report(baselineLabel, candidateLabel, result, goalPercent) {
+  const pct = (x) => `${(x * 100).toFixed(1)}%`;
+  console.log(`  ${baselineLabel.padEnd(36)} ${result.baseline.toFixed(0).padStart(8)} calls/s`);
+  console.log(`  ${candidateLabel.padEnd(36)} ${result.candidate.toFixed(0).padStart(8)} calls/s`);
+  const verdict = result.ratio * 100 >= goalPercent ? 'met' : 'MISSED';
+  console.log(`  ratio (median of rounds)             ${pct(result.ratio).padStart(8)}  [rounds ${pct(result.spread[0])}..${pct(result.spread[1])}]  goal >= ${goalPercent}%: ${verdict}`);
+}
+
+export async function benchClient() {
+  console.log('\nClient overhead (stubbed fetch, no I/O)');
+  const stub = async () => new Response(BODY, { status: 200, headers: { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '2999' } });
+  const bare = createClient({ baseUrl: 'https://app.cloud66.com/api/3', fetch: stub, headers: { Authorization: `Bearer ${TOKEN}` } });
+  const c66 = createCloud66Client({ token: TOKEN, fetch: stub });
+  const params = { params: { path: { stack_id: '5999b763474b0eafa5fafb64bff0ba80' } } };
+  const stubbed = await compare(() => bare.GET('/stacks/{stack_id}', params), () => c66.GET('/stacks/{stack_id}', params));
+  report('bare openapi-fetch (baseline)', 'cloud66-client', stubbed, 90);
+
+  console.log('\nClient over real sockets (node HTTP server on 127.0.0.1, keep-alive)');
+  const server = createServer((req, res) => {
+    req.resume();
+    res.writeHead(200, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '2999' });
+    res.end(BODY);
+  });
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  try {
+    const local = createCloud66Client({ token: TOKEN, baseUrl: base });
+    const url = `${base}/stacks/5999b763474b0eafa5fafb64bff0ba80`;
+    const socket = await compare(
+      async () => (await fetch(url, { headers: { Authorization: `Bearer ${TOKEN}` } })).json(),
+      () => local.GET('/stacks/{stack_id}', params),
+    );
+    report('raw fetch + json() (baseline)', 'cloud66-client', socket, 95);
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+
+  console.log('\nBundle size (size-limit: client + openapi-fetch, minified + gzipped)');
+  const [size] = JSON.parse(execFileSync('pnpm', ['exec', 'size-limit', '--json'], { cwd: join(repoRoot, 'packages/client'), encoding: 'utf8' }));
+  console.log(`  ${size.name.padEnd(44)} ${(size.size / 1000).toFixed(2)} kB  (goal <= 5 kB) ${size.passed ? 'met' : 'MISSED'}`);
+}
