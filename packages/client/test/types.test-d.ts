@@ -16,6 +16,12 @@ describe('typed calls', () => {
     if (stack.data) expectTypeOf(stack.data.response.status).toEqualTypeOf<Schemas['StackStatus'] | undefined>();
   });
 
+  test('checking error narrows data, as the README shows', async () => {
+    const { data, error } = await c66.GET('/stacks/{stack_id}/servers', { params: { path: { stack_id: 'abc' }, query: { page: 2 } } });
+    if (error) throw error;
+    expectTypeOf(data.response).toEqualTypeOf<Schemas['Server'][]>();
+  });
+
   test('path parameters are required and typed', () => {
     // @ts-expect-error stack_id is missing
     void c66.GET('/stacks/{stack_id}', { params: { path: {} } });
