@@ -55,3 +55,12 @@ export function deref(doc, node) {
 
 /** Ajv errors as one line each: "<instancePath> <message>". */
 export const describeErrors = (errors) => (errors ?? []).map((e) => `${e.instancePath || '/'} ${e.message} ${JSON.stringify(e.params)}`).join('\n');
+
+/** The JSON pointer of the JSON body schema of a response (following a $ref'd response object). */
+export function responseSchemaPointer(doc, path, method, status) {
+  const response = doc.paths[path][method].responses[String(status)];
+  if (!response) return undefined;
+  const base = response.$ref ? response.$ref.slice(1) : pointer('paths', path, method, 'responses', String(status)).slice(1);
+  const resolved = deref(doc, response);
+  return resolved.content?.['application/json'] ? `#${base}/content/application~1json/schema` : undefined;
+}
