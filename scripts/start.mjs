@@ -1,7 +1,7 @@
 // `pnpm start` (after `pnpm build`): serves the mock API and the reference docs until Ctrl-C.
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { startPrism } from './lib/prism.mjs';
+import { startMock } from './lib/mock-server.mjs';
 import { repoRoot } from './lib/spec-index.mjs';
 import { serveStatic } from './lib/static-server.mjs';
 
@@ -9,7 +9,7 @@ const mockPort = Number(process.env.MOCK_PORT ?? 4010);
 const docsPort = Number(process.env.DOCS_PORT ?? 8080);
 const docsRoot = join(repoRoot, 'packages/docs/dist');
 
-const mock = await startPrism({ port: mockPort });
+const mock = await startMock({ port: mockPort });
 console.log(`mock API (Prism, seed examples)  ${mock.url}   e.g. curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);
 let docs;
 if (existsSync(join(docsRoot, 'index.html'))) {
@@ -29,9 +29,9 @@ const stop = async (code) => {
 };
 process.once('SIGINT', () => stop(0));
 process.once('SIGTERM', () => stop(0));
-mock.process.once('exit', () => {
+mock.prism.process.once('exit', () => {
   if (!stopping) {
-    console.error(`the mock stopped unexpectedly:\n${mock.logs.slice(-10).join('\n')}`);
+    console.error(`the mock stopped unexpectedly:\n${mock.prism.logs.slice(-10).join('\n')}`);
     stop(1);
   }
 });

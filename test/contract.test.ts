@@ -3,7 +3,7 @@
 // dialect): Prism's own validation has gaps (stoplightio/prism#2574, #2797, #2591).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCloud66Client, type Cloud66Client } from '../packages/client/src/index.js';
-import { startPrism } from '../scripts/lib/prism.mjs';
+import { startMock } from '../scripts/lib/mock-server.mjs';
 import { createValidator, deref, describeErrors, loadBundle, operations, responseSchemaPointer } from './support/openapi.mjs';
 import { sampleBody, sampleParams } from './support/samples.mjs';
 
@@ -12,15 +12,15 @@ const validator = createValidator(doc);
 const all = operations(doc);
 const exercised = new Set<string>();
 
-let prism: Awaited<ReturnType<typeof startPrism>>;
+let mock: Awaited<ReturnType<typeof startMock>>;
 let c66: Cloud66Client;
 
 beforeAll(async () => {
-  prism = await startPrism();
-  c66 = createCloud66Client({ token: 'fake-contract-token', baseUrl: prism.url, retry: false });
+  mock = await startMock();
+  c66 = createCloud66Client({ token: 'fake-contract-token', baseUrl: mock.url, retry: false });
 });
 afterAll(async () => {
-  await prism?.stop();
+  await mock?.stop();
 });
 
 type Call = (path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: { message: string }; response: Response }>;

@@ -166,8 +166,8 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
         };
         yield* data.response;
         const { next, current } = data.pagination;
-        // Follow next only forwards, so a server that repeats a page cannot loop us forever.
-        if (next === null || next === undefined || next <= current) return;
+        // Follow next only forwards, so a server that repeats a page (a static mock) cannot loop us forever.
+        if (next == null || next <= current || next <= page) return;
         page = next;
       }
     },
