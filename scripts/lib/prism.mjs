@@ -25,12 +25,14 @@ export function freePort() {
  * Runs `prism mock` (or `prism proxy <upstream>`) and resolves once it listens.
  * Returns { url, process, logs, stop }; stop() kills it and waits for it to exit.
  */
-export async function startPrism({ port, dynamic = false, upstream, spec = BUNDLE, errors = false, timeoutMs = 30_000, onLog } = {}) {
+export async function startPrism({ port, dynamic = false, upstream, spec = BUNDLE, errors = false, timeoutMs = 30_000, onLog, logLevel = onLog ? 'info' : 'warn' } = {}) {
   port ??= await freePort();
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port));
   if (dynamic) args.push('--dynamic');
   if (errors) args.push('--errors');
+  // Logging each request at "info" costs Prism about half its throughput; warnings still show.
+  args.push('--verboseLevel', logLevel);
   const child = spawn(process.execPath, [PRISM_BIN, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });
   const logs = [];
   const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal })));
@@ -47,12 +49,23 @@ export async function startPrism({ port, dynamic = false, upstream, spec = BUNDL
       for (const line of String(chunk).split('\n').filter(Boolean)) {
         logs.push(line);
         onLog?.(line);
-        if (/Prism is listening on/.test(line)) {
+      }
+    };
+    // Ready when it answers HTTP (any status: `/` is no route, so 404); the log line saying so is
+    // not printed below the "info" level.
+    const poll = async () => {
+      while (child.exitCode === null && child.signalCode === null) {
+        try {
+          await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) });
           clearTimeout(timer);
           resolve();
+          return;
+        } catch {
+          await new Promise((r) => setTimeout(r, 50));
         }
       }
     };
+    poll();
     child.stdout.on('data', onData);
     child.stderr.on('data', onData);
     exited.then(({ code, signal }) => fail(new Error(`Prism exited (${code ?? signal}) before listening:\n${logs.slice(-20).join('\n')}`)));
