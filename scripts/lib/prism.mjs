@@ -1,7 +1,7 @@
 // Starts Prism (the real CLI, as a child process) on the bundled spec and stops it again.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { join } from 'node:path';
 import { repoRoot } from './spec-index.mjs';
 
@@ -51,18 +51,21 @@ export async function startPrism({ port, dynamic = false, upstream, spec = BUNDL
         onLog?.(line);
       }
     };
-    // Ready when it answers HTTP (any status: `/` is no route, so 404); the log line saying so is
-    // not printed below the "info" level.
+    // Ready when its port accepts connections (the log line saying so is not printed below the
+    // "info" level). A TCP probe, not an HTTP request: in proxy mode that would reach the upstream.
     const poll = async () => {
       while (child.exitCode === null && child.signalCode === null) {
-        try {
-          await fetch(`${url}/`, { signal: AbortSignal.timeout(1_000) });
+        const open = await new Promise((done) => {
+          const socket = connect(port, '127.0.0.1');
+          socket.once('connect', () => (socket.destroy(), done(true)));
+          socket.once('error', () => done(false));
+        });
+        if (open) {
           clearTimeout(timer);
           resolve();
           return;
-        } catch {
-          await new Promise((r) => setTimeout(r, 50));
         }
+        await new Promise((r) => setTimeout(r, 50));
       }
     };
     poll();

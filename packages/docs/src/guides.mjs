@@ -1,0 +1,42 @@
+// The guide sections of the site: the description's introduction (its ## sections become top-level
+// menu entries), a client quick start, and the errata.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
+
+const promote = (markdown) => markdown.replace(/^(#{2,4}) /gm, (_, hashes) => `${hashes.slice(1)} `);
+
+const CLIENT_QUICK_START = `# Client quick start
+
+The TypeScript client \`cloud66-client\` (in this repository's \`packages/client\`) is typed by this description:
+every path, parameter, body and response. Every operation below has a TypeScript sample next to its curl command.
+
+\`\`\`ts
+import { createCloud66Client, unwrap } from 'cloud66-client';
+
+const c66 = createCloud66Client({ token: process.env.CLOUD66_TOKEN! });
+
+// A typed call: { data, error, response, rateLimit }
+const { data, error, rateLimit } = await c66.GET('/stacks');
+if (error) throw error; // Cloud66ApiError with status, error, error_description, details
+
+// Every page of a list (follows pagination.next)
+for await (const stack of c66.paginate('/stacks')) console.log(stack.uid, stack.name);
+
+// Start an asynchronous action, then wait for it (polls every 15 s for up to 10 minutes)
+const started = await unwrap(c66.POST('/stacks/{stack_id}/actions', {
+  params: { path: { stack_id: '5999b763474b0eafa5fafb64bff0ba80' } },
+  body: { command: 'restart' },
+}));
+const finished = await c66.waitForAction('5999b763474b0eafa5fafb64bff0ba80', started.response.id);
+\`\`\`
+
+Throttled (\`503 throttled\`) and timed-out reads are retried with backoff; a \`POST\` that may have reached the server is
+never repeated. Try it without an account against the mock: \`pnpm mock\`, then
+\`createCloud66Client({ token: 'any-token', baseUrl: 'http://127.0.0.1:4010' })\`.
+`;
+
+export function guides(introduction) {
+  const errata = readFileSync(join(repoRoot, 'spec/ERRATA.md'), 'utf8').replace(/^# .*$/m, '# Errata');
+  return [promote(introduction), CLIENT_QUICK_START, errata].join('\n\n');
+}
