@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCloud66Client, type Cloud66Client } from '../packages/client/src/index.js';
 import { startMock } from '../scripts/lib/mock-server.mjs';
 import { createValidator, deref, describeErrors, loadBundle, operations, responseSchemaPointer } from './support/openapi.mjs';
-import { sampleBody, sampleParams } from './support/samples.mjs';
+import { sampleBody, sampleParams } from '../scripts/lib/samples.mjs';
 
 const doc = loadBundle();
 const validator = createValidator(doc);

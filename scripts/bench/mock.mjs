@@ -3,7 +3,7 @@
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
 import { startMock } from '../lib/mock-server.mjs';
-import { loadExample } from './shared.mjs';
+import { loadBundle } from '../lib/openapi-doc.mjs';
 
 const PATH = '/stacks/5999b763474b0eafa5fafb64bff0ba80';
 const HEADERS = { Authorization: 'Bearer fake-bench-token' };
@@ -23,7 +23,7 @@ export async function benchMock() {
   const startMs = Number(process.hrtime.bigint() - started) / 1e6;
   console.log(`  start time (spawn to listening)      ${startMs.toFixed(0).padStart(8)} ms   goal < 3000 ms: ${startMs < 3000 ? 'met' : 'MISSED'}`);
 
-  const body = JSON.stringify(loadExample('getStack'));
+  const body = JSON.stringify(loadBundle().components.examples.getStack.value);
   const plain = createServer((req, res) => {
     req.resume();
     res.writeHead(200, { 'Content-Type': 'application/json', 'X-RateLimit-Limit': '3000', 'X-RateLimit-Remaining': '2999' });

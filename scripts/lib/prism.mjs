@@ -2,12 +2,11 @@
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { connect, createServer } from 'node:net';
-import { join } from 'node:path';
+import { BUNDLE } from './openapi-doc.mjs';
 import { repoRoot } from './spec-index.mjs';
 
 const require = createRequire(import.meta.url);
 const PRISM_BIN = require.resolve('@stoplight/prism-cli/dist/index.js');
-export const BUNDLE = join(repoRoot, 'generated/openapi.json');
 
 /** A port that was free a moment ago on 127.0.0.1 (asked of the OS, so parallel runs do not clash). */
 export function freePort() {
@@ -25,12 +24,11 @@ export function freePort() {
  * Runs `prism mock` (or `prism proxy <upstream>`) and resolves once it listens.
  * Returns { url, process, logs, stop }; stop() kills it and waits for it to exit.
  */
-export async function startPrism({ port, dynamic = false, upstream, spec = BUNDLE, errors = false, timeoutMs = 30_000, onLog, logLevel = onLog ? 'info' : 'warn' } = {}) {
+export async function startPrism({ port, dynamic = false, upstream, spec = BUNDLE, timeoutMs = 30_000, onLog, logLevel = onLog ? 'info' : 'warn' } = {}) {
   port ??= await freePort();
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port));
   if (dynamic) args.push('--dynamic');
-  if (errors) args.push('--errors');
   // Logging each request at "info" costs Prism about half its throughput; warnings still show.
   args.push('--verboseLevel', logLevel);
   const child = spawn(process.execPath, [PRISM_BIN, ...args], { cwd: repoRoot, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, FORCE_COLOR: '0' } });

@@ -2,7 +2,7 @@
 // Most rows are derived from the description (every required body field, enum and typed field of
 // every operation), the rest are hand-picked (auth, malformed JSON, content types, routes).
 import { deref, operations } from './openapi.mjs';
-import { sampleBody, sampleParams } from './samples.mjs';
+import { sampleBody, sampleParams } from '../../scripts/lib/samples.mjs';
 
 const fillPath = (path, params) => path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
 const WRONG_TYPE = { integer: 'not-a-number', number: 'not-a-number', boolean: 'not-a-boolean', string: 12345, array: 'not-an-array', object: 'not-an-object' };

@@ -2,7 +2,7 @@ import createClient, { type Client, type FetchResponse, type MaybeOptionalInit }
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ActionFailedError, Cloud66ApiError, Cloud66TimeoutError, readRateLimit, type RateLimit } from './errors.js';
-import { assertSecureUrl, sleep, withRetries, type RetryOptions } from './fetch.js';
+import { assertSecureUrl, sleep, withRetries, type RetryOptions } from './retry.js';
 
 export type { paths, components };
 export type Schemas = components['schemas'];

@@ -1,4 +1,4 @@
-import { parseRetryAfter } from './fetch.js';
+import { parseRetryAfter } from './retry.js';
 /** X-RateLimit-Limit / X-RateLimit-Remaining of a response, when the server sent them. */
 export interface RateLimit {
   limit: number;

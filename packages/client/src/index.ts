@@ -2,5 +2,5 @@ export { createCloud66Client, formEncoded, toFormBody, unwrap, PRODUCTION_BASE_U
 export type { AsyncAction, Cloud66Client, Cloud66ClientOptions, Cloud66Method, Cloud66Response, ListItem, ListPath, Schemas, WaitOptions, components, paths } from './client.js';
 export { Cloud66ActionFailedError, Cloud66ApiError, Cloud66NetworkError, Cloud66TimeoutError, readRateLimit } from './errors.js';
 export type { RateLimit } from './errors.js';
-export { parseRetryAfter } from './fetch.js';
-export type { RetryInfo, RetryOptions } from './fetch.js';
+export { parseRetryAfter } from './retry.js';
+export type { RetryInfo, RetryOptions } from './retry.js';

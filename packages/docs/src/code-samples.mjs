@@ -1,7 +1,7 @@
 // x-codeSamples for every operation, generated from the description: a curl command and a
 // TypeScript call with cloud66-client, both using the operation's own example values.
-import { deref, operations } from '../../../test/support/openapi.mjs';
-import { sampleBody, sampleParams } from '../../../test/support/samples.mjs';
+import { deref, operations } from '../../../scripts/lib/openapi-doc.mjs';
+import { sampleBody, sampleParams } from '../../../scripts/lib/samples.mjs';
 
 const BASE = 'https://app.cloud66.com/api/3';
 /** A value as a TypeScript literal: identifier keys bare, strings in single quotes. */

@@ -1,6 +1,6 @@
 // Realistic request values taken from the description itself: examples first, then enums,
-// defaults and formats. Used by the contract tests to call every operation.
-import { deref } from './openapi.mjs';
+// defaults and formats. Used by the docs' code samples and by the tests to call every operation.
+import { deref } from './openapi-doc.mjs';
 
 const FORMAT_SAMPLES = { 'date-time': '2026-01-02T03:04:05Z', date: '2026-01-02', email: 'dev@example.com', uri: 'https://example.com/x', url: 'https://example.com/x' };
 
