@@ -1,4 +1,5 @@
-// Fails when generated/ differs from what spec/ produces now: the committed bundle or types are stale.
+// Fails when a generated file differs from what spec/ produces now: the committed bundle, types or
+// client operation methods are stale.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { freshGenerated } from './lib/generate.mjs';
@@ -6,13 +7,13 @@ import { repoRoot } from './lib/spec-index.mjs';
 
 const stale = Object.entries(await freshGenerated()).filter(([file, text]) => {
   try {
-    return readFileSync(join(repoRoot, 'generated', file), 'utf8') !== text;
+    return readFileSync(join(repoRoot, file), 'utf8') !== text;
   } catch {
     return true;
   }
 });
 if (stale.length) {
-  console.error(`generated/ is stale: ${stale.map(([f]) => `generated/${f}`).join(', ')} differ from spec/. Run \`pnpm build\` and commit.`);
+  console.error(`stale generated files: ${stale.map(([f]) => f).join(', ')} differ from spec/. Run \`pnpm build\` and commit.`);
   process.exit(1);
 }
-console.log('generated/ matches spec/');
+console.log('generated files match spec/');

@@ -1,7 +1,7 @@
 // The client's helpers against the running mock: pagination, waiting for an action, a throttled
 // retry (Prism's `Prefer: code=503`) and a typed error.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { Cloud66ApiError, createCloud66Client, unwrap, type RetryInfo } from '../packages/client/src/index.js';
+import { Cloud66ApiError, createCloud66, createCloud66Client, unwrap, type RetryInfo } from '../packages/client/src/index.js';
 import { startMock } from '../scripts/lib/mock-server.mjs';
 import { loadBundle } from './support/openapi.mjs';
 
@@ -19,7 +19,7 @@ afterAll(async () => {
 });
 
 const client = (retries: RetryInfo[] = []) =>
-  createCloud66Client({ token: TOKEN, baseUrl: mock.url, retry: { retries: 2, minDelayMs: 10, onRetry: (info) => retries.push(info) } });
+  createCloud66({ token: TOKEN, baseUrl: mock.url, retry: { retries: 2, minDelayMs: 10, onRetry: (info) => retries.push(info) } });
 
 describe('client helpers against the mock', () => {
   test('paginate walks a list and stops when the mock repeats its page', async () => {

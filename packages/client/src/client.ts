@@ -1,19 +1,57 @@
 import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
-import { Cloud66ActionFailedError, Cloud66ApiError, Cloud66TimeoutError, readRateLimit, type RateLimit } from './errors.js';
-import { assertSecureUrl, sleep, withRetries, type RetryOptions } from './retry.js';
+import { Cloud66ApiError, readRateLimit, type RateLimit } from './errors.js';
+import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 
 export type { paths, components };
 export type Schemas = components['schemas'];
 export type AsyncAction = Schemas['AsyncAction'];
 
-const ACTION_PATH = '/stacks/{stack_id}/actions/{id}';
 export const PRODUCTION_BASE_URL = 'https://app.cloud66.com/api/3';
 
+/** A token, or a function giving one per request (stored or rotated tokens). */
+export type TokenSource = string | (() => string | Promise<string>);
+
+/** What hooks receive. Never the token: URLs and headers are not passed. */
+export interface RequestHookInfo {
+  /** "METHOD /path/{template}" of the call. */
+  operation: string;
+  method: string;
+  /** 1 for the first attempt, 2 for the first retry, ... */
+  attempt: number;
+}
+export interface ResponseHookInfo extends RequestHookInfo {
+  status: number;
+  durationMs: number;
+  rateLimit: RateLimit | undefined;
+}
+export interface ErrorHookInfo extends RequestHookInfo {
+  /** The Cloud66ApiError (non-2xx), Cloud66NetworkError or Cloud66TimeoutError the call ends with. */
+  error: Error;
+  durationMs: number;
+}
+
+/** Observability without wrapping fetch: each hook is called synchronously; what it throws is ignored. */
+export interface Cloud66Hooks {
+  /** Before each attempt is sent. */
+  request?: (info: RequestHookInfo) => void;
+  /** Each HTTP answer, whatever its status. */
+  response?: (info: ResponseHookInfo) => void;
+  /** Before each retry (the same information as retry.onRetry). */
+  retry?: (info: RetryInfo) => void;
+  /** Once per call that ends in an error. */
+  error?: (info: ErrorHookInfo) => void;
+}
+
 export interface Cloud66ClientOptions {
-  /** OAuth access token or personal access token. Sent as `Authorization: Bearer <token>`. */
-  token: string;
+  /**
+   * OAuth access token or personal access token, sent as `Authorization: Bearer <token>`; or a
+   * function returning one, called before every attempt.
+   */
+  token: TokenSource;
+  /** Request, response, retry and error hooks (logging, metrics, tracing). */
+  hooks?: Cloud66Hooks;
   /** Defaults to production. Plain http:// is refused except to loopback (such as the mock). */
   baseUrl?: string;
   /**
@@ -32,7 +70,7 @@ export interface Cloud66ClientOptions {
   bodyEncoding?: 'json' | 'form';
 }
 
-type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+export type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
 /**
  * openapi-fetch's `{ data, error, response }` result, with a Cloud66ApiError as `error` and the
@@ -48,30 +86,11 @@ export type Cloud66Method<M extends HttpMethod> = <P extends PathsWithMethod<pat
   ...init: InitParam<I>
 ) => Promise<Cloud66Response<FetchResponse<Extract<paths[P][M], Record<string | number, any>>, I, `${string}/${string}`>>>;
 
-type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
-/** Paths whose GET returns a page: `{ response: Item[], pagination }`. */
-export type ListPath = { [P in PathsWithMethod<paths, 'get'>]: Json200<paths[P]['get']> extends { response: unknown[]; pagination: unknown } ? P : never }[PathsWithMethod<paths, 'get'>];
-export type ListItem<P extends ListPath> = Json200<paths[P]['get']> extends { response: (infer I)[] } ? I : never;
-
-export interface WaitOptions {
-  /** Time between polls. Default 15 s, as the official Go client. */
-  intervalMs?: number;
-  /** Give up after this long. Default 10 minutes, as the official Go client. */
-  timeoutMs?: number;
-  signal?: AbortSignal;
-}
-
 export interface Cloud66Client {
   GET: Cloud66Method<'get'>;
   POST: Cloud66Method<'post'>;
   PUT: Cloud66Method<'put'>;
   DELETE: Cloud66Method<'delete'>;
-  /** Every item of every page of a list, following `pagination.next`. */
-  paginate<P extends ListPath>(path: P, ...init: InitParam<MaybeOptionalInit<paths[P], 'get'>>): AsyncGenerator<ListItem<P>, void, undefined>;
-  /** All items of a list, every page fetched. */
-  listAll<P extends ListPath>(path: P, ...init: InitParam<MaybeOptionalInit<paths[P], 'get'>>): Promise<ListItem<P>[]>;
-  /** Polls an asynchronous action until `finished_at` is set; rejects if it failed or took too long. */
-  waitForAction(stackId: string, actionId: number, options?: WaitOptions): Promise<AsyncAction>;
   /** The bare openapi-fetch client underneath (no error wrapping). */
   raw: Client<paths>;
 }
@@ -100,18 +119,39 @@ export async function unwrap<R extends { data?: unknown; error?: unknown }>(call
 }
 
 export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Client {
-  const { token } = options;
-  if (!String(token ?? '').trim()) throw new TypeError('cloud66-client: a token is required');
+  const { token, hooks = {} } = options;
+  const provider = typeof token === 'function' ? token : undefined;
+  if (!provider && !String(token ?? '').trim()) throw new TypeError('cloud66-client: a token is required');
   const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
   assertSecureUrl(baseUrl);
-  const redact = (text: string) => text.split(token).join('***');
+  const policy = { timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? {}, onRetry: (info: RetryInfo) => emit('retry', info) };
+  validateOptions(policy);
+  // Every token used so far, as sent and URL-encoded, is cut out of error messages and bodies.
+  const secrets = new Set<string>();
+  const remember = (value: string) => {
+    secrets.add(value);
+    secrets.add(encodeURIComponent(value));
+    return value;
+  };
+  if (!provider) remember(String(token));
+  const redact = (text: string) => {
+    for (const secret of secrets) text = text.split(secret).join('***');
+    return text;
+  };
   const form = options.bodyEncoding === 'form';
   const baseFetch = options.fetch ?? ((request: Request, init: RequestInit) => globalThis.fetch(request, init));
+  const observed = hooks.request || hooks.response;
+  // A hook that throws must not break the request it observes.
+  const emit = <K extends keyof Cloud66Hooks>(name: K, info: Parameters<NonNullable<Cloud66Hooks[K]>>[0]) => {
+    try {
+      hooks[name]?.(info as never);
+    } catch {}
+  };
 
   const raw = createClient<paths>({
     baseUrl,
     headers: {
-      Authorization: `Bearer ${token}`,
+      ...(provider ? {} : { Authorization: `Bearer ${token}` }),
       ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
     },
     fetch: (request: Request) => transport(request),
@@ -119,11 +159,16 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
   // The attempt's signal goes to fetch, not onto openapi-fetch's Request: fetch() builds its own
   // Request from both anyway, so the signal costs nothing extra there.
-  const transport = (request: Request, signal?: AbortSignal) => {
+  const transport = async (request: Request, signal?: AbortSignal, attempt?: RequestHookInfo) => {
     if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
-    return baseFetch(request, { signal });
+    if (provider) request.headers.set('Authorization', `Bearer ${remember(await provider())}`);
+    if (!observed || !attempt) return baseFetch(request, { signal });
+    emit('request', attempt);
+    const started = Date.now();
+    const response = await baseFetch(request, { signal });
+    emit('response', { ...attempt, status: response.status, durationMs: Date.now() - started, rateLimit: readRateLimit(response.headers) });
+    return response;
   };
-  const policy = { timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? {} };
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE') =>
     async (path: string, init?: Record<string, unknown> & { signal?: AbortSignal }) => {
@@ -131,14 +176,31 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       const send = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
       const { signal: callerSignal, ...rest } = init ?? {};
       const signals = [callerSignal, options.signal].filter(Boolean) as AbortSignal[];
+      const started = Date.now();
+      let attempts = 0;
+      const failed = (error: Error) => (emit('error', { operation, method, attempt: attempts, error, durationMs: Date.now() - started }), error);
       // Success bodies are read as text and parsed here, so a malformed one becomes an API error
       // with its status instead of a bare SyntaxError.
-      const result = await withRetries(policy, method, operation, signals, (signal) =>
-        send(path, { parseAs: 'text', ...(form && init?.body !== undefined && formEncoded), ...rest, fetch: (request: Request) => transport(request, signal) }),
-      );
+      let result;
+      try {
+        result = await withRetries(policy, method, operation, signals, (signal) => {
+          const attempt = ++attempts;
+          return send(path, {
+            parseAs: 'text',
+            ...(form && init?.body !== undefined && formEncoded),
+            ...rest,
+            fetch: (request: Request) => transport(request, signal, { operation, method, attempt }),
+          });
+        });
+      } catch (error) {
+        throw failed(error as Error);
+      }
       const { response } = result;
       const rateLimit = readRateLimit(response.headers);
-      const fail = (body: unknown) => ({ error: new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact }), response, rateLimit });
+      const fail = (body: unknown) => {
+        const error = new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact });
+        return { error: failed(error), response, rateLimit };
+      };
       if (!response.ok) return fail(result.error);
       let data = result.data;
       if (!init?.parseAs && typeof data === 'string') {
@@ -151,47 +213,15 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       return { data, response, rateLimit };
     };
 
-  const client = {
-    GET: call('GET'),
-    POST: call('POST'),
-    PUT: call('PUT'),
-    DELETE: call('DELETE'),
-    raw,
-    async *paginate(path: string, init?: { params?: { query?: Record<string, unknown> } }) {
-      let page = +(init?.params?.query?.page ?? 1);
-      for (;;) {
-        const data = (await unwrap(client.GET(path as never, { ...init, params: { ...init?.params, query: { ...init?.params?.query, page } } } as never))) as {
-          response: unknown[];
-          pagination: { next: number | null; current: number };
-        };
-        yield* data.response;
-        const { next, current } = data.pagination;
-        // Follow next only forwards, so a server that repeats a page (a static mock) cannot loop us forever.
-        if (next == null || next <= current || next <= page) return;
-        page = next;
-      }
-    },
-    async listAll(path: string, init?: unknown) {
-      const items: unknown[] = [];
-      for await (const item of client.paginate(path as never, init as never)) items.push(item);
-      return items;
-    },
-    async waitForAction(stackId: string, actionId: number, wait: WaitOptions = {}) {
-      const intervalMs = wait.intervalMs ?? 15_000;
-      const timeoutMs = wait.timeoutMs ?? 600_000;
-      const deadline = Date.now() + timeoutMs;
-      for (;;) {
-        const envelope = (await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
-        const action = envelope.response;
-        if (action.finished_at) {
-          if (action.finished_success === false) throw new Cloud66ActionFailedError(action);
-          return action;
-        }
-        const left = deadline - Date.now();
-        if (left <= 0) throw new Cloud66TimeoutError(`GET ${ACTION_PATH} (waiting for action ${actionId})`, timeoutMs);
-        await sleep(Math.min(intervalMs, left), wait.signal ? [wait.signal] : []);
-      }
-    },
-  };
-  return client as unknown as Cloud66Client;
+  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), raw } as unknown as Cloud66Client;
+}
+
+/** Options that would make timers misbehave (NaN, Infinity, negatives, overflow) are refused at creation. */
+function validateOptions(policy: { timeoutMs: number; retry: RetryOptions | false }) {
+  for (const [name, value] of Object.entries({ ...policy.retry, timeoutMs: policy.timeoutMs })) {
+    // False for NaN and non-numbers; setTimeout overflows past 2^31 - 1 ms; a 0 timeout never sends.
+    if (typeof value != 'function' && !((value as number) >= +(name == 'timeoutMs') && (value as number) < 2 ** 31)) {
+      throw new RangeError(`cloud66-client: ${name} must be a number below 2^31 (got ${value})`);
+    }
+  }
 }

@@ -80,6 +80,8 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
 export interface AttemptPolicy {
   timeoutMs: number;
   retry: RetryOptions | false;
+  /** The client's retry hook, called after retry.onRetry. */
+  onRetry?: (info: RetryInfo) => void;
 }
 
 /**
@@ -106,9 +108,12 @@ export async function withRetries<R extends { response: Response; error?: unknow
   const plan = (n: number, reason: string, retryAfterMs?: number): number | undefined => {
     if (n > retries) return undefined;
     const backoff = Math.min(maxDelay, minDelay * 2 ** (n - 1));
-    const delay = retryAfterMs ?? backoff / 2 + (Math.random() * backoff) / 2;
+    // A Retry-After of 0, in the past or negative still waits the minimum backoff.
+    const delay = retryAfterMs !== undefined ? Math.max(minDelay, retryAfterMs) : backoff / 2 + (Math.random() * backoff) / 2;
     if (delay > maxDelay || Date.now() - started + delay > maxElapsed) return undefined;
-    retry?.onRetry?.({ operation, attempt: n, delayMs: delay, reason });
+    const info = { operation, attempt: n, delayMs: delay, reason };
+    retry?.onRetry?.(info);
+    policy.onRetry?.(info);
     return delay;
   };
 

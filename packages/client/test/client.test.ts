@@ -6,6 +6,7 @@ import {
   Cloud66NetworkError,
   Cloud66TimeoutError,
   PRODUCTION_BASE_URL,
+  createCloud66,
   createCloud66Client,
   formEncoded,
   parseRetryAfter,
@@ -35,7 +36,7 @@ function scripted(...answers: Answer[]) {
 }
 
 const client = (fetch: Cloud66ClientOptions['fetch'], options: Partial<Cloud66ClientOptions> = {}) =>
-  createCloud66Client({ token: TOKEN, baseUrl: 'https://api.test/api/3', fetch, retry: { minDelayMs: 1 }, ...options });
+  createCloud66({ token: TOKEN, baseUrl: 'https://api.test/api/3', fetch, retry: { minDelayMs: 1 }, ...options });
 
 const networkError = (code: string) => Object.assign(new TypeError('fetch failed'), { cause: Object.assign(new Error(code), { code }) });
 
@@ -182,10 +183,26 @@ describe('retries', () => {
   test('a throttled GET is retried after Retry-After, then succeeds', async () => {
     const onRetry = vi.fn();
     const { fetch } = scripted(json(503, throttled, { 'Retry-After': '0.01' }), json(200, { response: [] }));
-    const { data } = await client(fetch, { retry: { onRetry } }).GET('/stacks');
+    const { data } = await client(fetch, { retry: { minDelayMs: 1, onRetry } }).GET('/stacks');
     expect(data).toEqual({ response: [] });
     expect(fetch).toHaveBeenCalledTimes(2);
     expect(onRetry).toHaveBeenCalledWith({ operation: 'GET /stacks', attempt: 1, delayMs: 10, reason: '503' });
+  });
+
+  test('a Retry-After of 0, in the past or negative waits the minimum backoff, not nothing', async () => {
+    for (const value of ['0', '-5', 'Wed, 21 Oct 2015 07:28:00 GMT']) {
+      const onRetry = vi.fn();
+      const { fetch } = scripted(json(503, throttled, { 'Retry-After': value }), json(200, { response: [] }));
+      await client(fetch, { retry: { minDelayMs: 20, onRetry } }).GET('/stacks');
+      expect(onRetry, `Retry-After: ${value}`).toHaveBeenCalledWith(expect.objectContaining({ delayMs: 20 }));
+    }
+  });
+
+  test('options that would break timers are refused at creation', () => {
+    for (const bad of [{ timeoutMs: 0 }, { timeoutMs: Infinity }, { timeoutMs: NaN }, { retry: { maxDelayMs: Infinity } }, { retry: { retries: -1 } }, { retry: { minDelayMs: 2 ** 31 } }]) {
+      expect(() => createCloud66Client({ token: TOKEN, ...bad } as Cloud66ClientOptions), JSON.stringify(bad)).toThrow(RangeError);
+    }
+    expect(() => createCloud66Client({ token: TOKEN, timeoutMs: 1, retry: { retries: 0, maxDelayMs: 0 } })).not.toThrow();
   });
 
   test('without Retry-After the backoff grows exponentially with jitter and stops after `retries`', async () => {
@@ -257,7 +274,7 @@ describe('retries', () => {
     expect(error!.retryAfterMs).toBe(120_000);
 
     const elapsed = scripted(json(503, throttled, { 'Retry-After': '0.05' }));
-    await client(elapsed.fetch, { retry: { retries: 10, maxElapsedMs: 120 } }).GET('/stacks');
+    await client(elapsed.fetch, { retry: { retries: 10, minDelayMs: 1, maxElapsedMs: 120 } }).GET('/stacks');
     expect(elapsed.fetch.mock.calls.length).toBeGreaterThanOrEqual(2);
     expect(elapsed.fetch.mock.calls.length).toBeLessThanOrEqual(4);
   });

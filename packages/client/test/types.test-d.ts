@@ -1,8 +1,8 @@
 // Compile-time checks: run by `vitest --typecheck`; a line marked @ts-expect-error that compiles fails the run.
 import { describe, expectTypeOf, test } from 'vitest';
-import { createCloud66Client, type Cloud66ApiError, type ListItem, type RateLimit, type Schemas } from '../src/index.js';
+import { createCloud66, createCloud66Client, type Cloud66ApiError, type ListItem, type RateLimit, type Schemas } from '../src/index.js';
 
-const c66 = createCloud66Client({ token: 'fake-token' });
+const c66 = createCloud66({ token: 'fake-token' });
 
 describe('typed calls', () => {
   test('responses are typed by the operation', async () => {
