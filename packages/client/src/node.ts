@@ -56,6 +56,7 @@ export async function authorizeWithLoopback(options: LoopbackOptions): Promise<O
   const state = generateState();
   let settle!: { resolve: (code: string) => void; reject: (error: Error) => void };
   const code = new Promise<string>((resolve, reject) => (settle = { resolve, reject }));
+  code.catch(() => {}); // rejected while the browser is still being opened: handled when awaited below
   const server = createServer((req, res) => {
     const query = new URL(req.url ?? '/', 'http://127.0.0.1').searchParams;
     if (!query.has('code') && !query.has('error')) {
@@ -65,7 +66,7 @@ export async function authorizeWithLoopback(options: LoopbackOptions): Promise<O
     const ok = query.get('state') === state && query.get('code');
     res.writeHead(ok ? 200 : 400, { 'Content-Type': 'text/html; charset=utf-8' }).end(page(ok ? 'Signed in to Cloud 66.' : 'Sign-in failed.'));
     if (ok) settle.resolve(ok);
-    else settle.reject(new Error(query.get('error') ? `cloud66 oauth: authorization refused (${query.get('error')})` : 'cloud66 oauth: the callback state does not match; ignoring it'));
+    else settle.reject(new Error(query.get('error') ? `cloud66 oauth: authorization refused (${query.get('error')})` : "cloud66 oauth: the callback's state does not match (a forged or stale callback); sign-in aborted"));
   });
   try {
     await new Promise<void>((resolve, reject) => {

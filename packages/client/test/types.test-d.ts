@@ -72,3 +72,65 @@ describe('helpers', () => {
     void c66.waitForAction('abc', '1');
   });
 });
+
+describe('operation methods', () => {
+  test('results are exactly what the path call gives as data', async () => {
+    const path = { params: { path: { stack_id: 'abc' } } };
+    expectTypeOf(await c66.stacks.get('abc')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}', path)).data!);
+    expectTypeOf(await c66.stacks.list()).toEqualTypeOf((await c66.GET('/stacks')).data!);
+    expectTypeOf(await c66.servers.get('abc', 'srv')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/servers/{id}', { params: { path: { stack_id: 'abc', id: 'srv' } } })).data!);
+    expectTypeOf(await c66.containers.get('abc', 'c1')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/containers/{id}', { params: { path: { stack_id: 'abc', id: 'c1' } } })).data!);
+    const created = await c66.environmentVariables.create('abc', { key: 'A', value: 'b' });
+    expectTypeOf(created).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/environments', { ...path, body: { key: 'A', value: 'b' } })).data!);
+    expectTypeOf(await c66.deployments.redeploy('abc')).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/deployments', path)).data!);
+    // and they are the description's schemas
+    expectTypeOf(created.response).toEqualTypeOf<Schemas['AsyncAction']>();
+    expectTypeOf((await c66.stacks.list()).response).toEqualTypeOf<Schemas['Stack'][]>();
+  });
+
+  test('path parameters are positional, typed and required', () => {
+    expectTypeOf(c66.stacks.getAction).parameter(0).toEqualTypeOf<string>();
+    expectTypeOf(c66.stacks.getAction).parameter(1).toEqualTypeOf<number>();
+    // @ts-expect-error the action id is an integer
+    void c66.stacks.getAction('abc', 'one');
+    // @ts-expect-error the stack id is required
+    void c66.stacks.get();
+  });
+
+  test('bodies are typed, required where the description requires them', () => {
+    expectTypeOf(c66.stacks.runAction).parameter(1).toEqualTypeOf<Schemas['RunStackActionRequest']>();
+    // @ts-expect-error the environment variable body is required
+    void c66.environmentVariables.create('abc');
+    // @ts-expect-error unknown body fields do not compile
+    void c66.environmentVariables.create('abc', { key: 'A', value: 'b', colour: 'red' });
+    void c66.deployments.redeploy('abc'); // optional body
+  });
+
+  test('query parameters are typed in the options', () => {
+    void c66.services.list('abc', { query: { server_uid: 'srv', page: 2 } });
+    // @ts-expect-error page is an integer
+    void c66.services.list('abc', { query: { page: 'two' } });
+    // @ts-expect-error getStack has no query parameters
+    void c66.stacks.get('abc', { query: { page: 1 } });
+  });
+
+  test('list methods iterate every item with .all(); only action methods take wait', async () => {
+    for await (const server of c66.servers.list.all('abc')) expectTypeOf(server).toEqualTypeOf<Schemas['Server']>();
+    expectTypeOf(c66.stacks.list.all()).toEqualTypeOf<AsyncGenerator<Schemas['Stack'], void, undefined>>();
+    void c66.stacks.runAction('abc', { command: 'restart' }, { wait: { intervalMs: 1000 } });
+    // @ts-expect-error a read does not start an action
+    void c66.stacks.get('abc', { wait: true });
+  });
+
+  test('operations with an empty answer resolve to undefined', () => {
+    expectTypeOf(c66.users.deleteDevice(1, 'tok')).resolves.toEqualTypeOf<undefined>();
+  });
+
+  test('the core client has no methods or helpers: they come with createCloud66', () => {
+    const core = createCloud66Client({ token: 'fake-token' });
+    // @ts-expect-error operation methods are not on the core
+    void core.stacks;
+    // @ts-expect-error helpers are not on the core
+    void core.paginate;
+  });
+});
