@@ -3,7 +3,7 @@ import { defineConfig, type Options } from 'tsup';
 const shared: Options = {
   entry: { index: 'src/index.ts', node: 'src/node.ts' },
   dts: { resolve: true },
-  sourcemap: true,
+  sourcemap: false,
   target: 'es2022',
   platform: 'neutral',
   external: ['node:http', 'node:readline/promises', 'node:util'],
