@@ -141,6 +141,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   const form = options.bodyEncoding === 'form';
   const baseFetch = options.fetch ?? ((request: Request, init: RequestInit) => globalThis.fetch(request, init));
   const observed = hooks.request || hooks.response;
+  const clientSignals = options.signal ? [options.signal] : [];
   // A hook that throws must not break the request it observes.
   const emit = <K extends keyof Cloud66Hooks>(name: K, info: Parameters<NonNullable<Cloud66Hooks[K]>>[0]) => {
     try {
@@ -175,7 +176,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       const operation = `${method} ${path}`;
       const send = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
       const { signal: callerSignal, ...rest } = init ?? {};
-      const signals = [callerSignal, options.signal].filter(Boolean) as AbortSignal[];
+      const signals = callerSignal ? [callerSignal as AbortSignal, ...clientSignals] : clientSignals;
       const started = Date.now();
       let attempts = 0;
       const failed = (error: Error) => (emit('error', { operation, method, attempt: attempts, error, durationMs: Date.now() - started }), error);

@@ -28,6 +28,7 @@ const SAFE_TO_REPEAT = /^(GET|PUT|DELETE)$/;
 // Errors that mean the request never left this machine, so even a POST may be sent again.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/;
 const TIMEOUT = Symbol('timeout');
+const noop = () => {};
 
 const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
@@ -54,6 +55,7 @@ const errorCode = (error: unknown): string | undefined => {
 
 /** Calls `onAbort` when any of `signals` aborts; returns the function that stops listening. */
 function listen(signals: AbortSignal[], onAbort: (reason: unknown) => void): () => void {
+  if (!signals.length) return noop;
   const handler = (event: Event) => onAbort((event.target as AbortSignal).reason);
   for (const s of signals) s.addEventListener('abort', handler, { once: true });
   return () => {

@@ -12,9 +12,9 @@ The TypeScript client \`cloud66-client\` (in this repository's \`packages/client
 every path, parameter, body and response. Every operation below has a TypeScript sample next to its curl command.
 
 \`\`\`ts
-import { createCloud66Client, unwrap } from 'cloud66-client';
+import { createCloud66, unwrap } from 'cloud66-client';
 
-const c66 = createCloud66Client({ token: process.env.CLOUD66_TOKEN! });
+const c66 = createCloud66({ token: process.env.CLOUD66_TOKEN! });
 
 // A typed call: { data, error, response, rateLimit }
 const { data, error, rateLimit } = await c66.GET('/stacks');
