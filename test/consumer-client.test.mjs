@@ -88,7 +88,6 @@ const { authorizeWithLoopback } = require('cloud66-client/node');
     ['NodeNext', { module: 'NodeNext', moduleResolution: 'NodeNext' }],
     ['Bundler', { module: 'ESNext', moduleResolution: 'Bundler' }],
   ])('TypeScript: a consumer type-checks under moduleResolution %s, and a wrong call does not', async (name, resolution) => {
-    const dir = join(scratch, `ts-${name}`);
     const source = `import { createCloud66, type Schemas } from 'cloud66-client';
 import { authorizationUrl } from 'cloud66-client';
 const c66 = createCloud66({ token: 'fake', baseUrl: 'http://127.0.0.1:4010' });
@@ -111,7 +110,6 @@ export async function main(): Promise<Schemas['Stack'][]> {
       (error) => ({ ok: false, output: error.stdout }),
     );
     expect(result).toEqual({ ok: true });
-    void dir;
   });
 
   test('browser: an esbuild bundle runs in Chromium and calls the mock across origins', async () => {

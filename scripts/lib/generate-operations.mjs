@@ -87,7 +87,8 @@ export function generateOperations(bundleText) {
   const resources = groupByResource(operations);
   const lines = [HEADER];
   lines.push(`import type { Cloud66Client } from '../client.js';`);
-  lines.push(`import { bindResource, type ActionOptions, type Body, type CallOptions, type Item, type PathParam, type Result } from '../operations.js';`);
+  lines.push(`import type { ListItem } from '../helpers.js';`);
+  lines.push(`import { bindResource, type ActionOptions, type Body, type CallOptions, type PathParam, type Result } from '../operations.js';`);
   lines.push('');
   const interfaces = [];
   for (const [resource, ops] of resources) {
@@ -108,7 +109,7 @@ export function generateOperations(bundleText) {
         lines.push(`  ${op.name}: {`);
         lines.push(`    (${[...args, options].join(', ')}): Promise<Result<${P}, ${M}>>;`);
         lines.push(`    /** Every item of every page, fetched as the iteration goes. */`);
-        lines.push(`    all(${[...args, options].join(', ')}): AsyncGenerator<Item<${P}>, void, undefined>;`);
+        lines.push(`    all(${[...args, options].join(', ')}): AsyncGenerator<ListItem<${P}>, void, undefined>;`);
         lines.push('  };');
       } else {
         lines.push(doc);

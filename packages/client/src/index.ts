@@ -18,7 +18,7 @@ export { createCloud66, type Cloud66 } from './cloud66.js';
 export { listAll, paginate, waitForAction, withHelpers } from './helpers.js';
 export type { Cloud66Helpers, ListItem, ListPath, WaitOptions } from './helpers.js';
 export { bindResource } from './operations.js';
-export type { ActionOptions, Body, CallOptions, Item, OperationEntry, PathParam, Query, Result } from './operations.js';
+export type { ActionOptions, Body, CallOptions, OperationEntry, PathParam, Query, Result } from './operations.js';
 export * from './generated/operations.js';
 export { Cloud66ActionFailedError, Cloud66ApiError, Cloud66NetworkError, Cloud66TimeoutError, readRateLimit } from './errors.js';
 export type { RateLimit } from './errors.js';

@@ -19,8 +19,6 @@ export type Query<P extends keyof paths, M extends HttpMethod> = Op<P, M> extend
 type Data<P extends keyof paths, M extends HttpMethod> = Exclude<FetchResponse<Op<P, M> & Record<string | number, any>, {}, 'application/json'>['data'], undefined>;
 /** The success body of `M P` (undefined for an empty one). */
 export type Result<P extends keyof paths, M extends HttpMethod> = [Data<P, M>] extends [never] ? undefined : Data<P, M>;
-/** An item of the page `GET P` returns. */
-export type Item<P extends keyof paths> = Result<P, 'get'> extends { response: (infer I)[] } ? I : never;
 
 export interface CallOptions<P extends keyof paths, M extends HttpMethod> {
   query?: Query<P, M>;

@@ -4,7 +4,8 @@
  */
 
 import type { Cloud66Client } from '../client.js';
-import { bindResource, type ActionOptions, type Body, type CallOptions, type Item, type PathParam, type Result } from '../operations.js';
+import type { ListItem } from '../helpers.js';
+import { bindResource, type ActionOptions, type Body, type CallOptions, type PathParam, type Result } from '../operations.js';
 
 /** Stacks: 6 operations. */
 export interface StacksResource {
@@ -12,7 +13,7 @@ export interface StacksResource {
   list: {
     (options?: CallOptions<"/stacks", "get">): Promise<Result<"/stacks", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(options?: CallOptions<"/stacks", "get">): AsyncGenerator<Item<"/stacks">, void, undefined>;
+    all(options?: CallOptions<"/stacks", "get">): AsyncGenerator<ListItem<"/stacks">, void, undefined>;
   };
   /** Create a stack. `POST /stacks` (createStack) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
   create(body: Body<"/stacks", "post">, options?: ActionOptions<"/stacks", "post">): Promise<Result<"/stacks", "post">>;
@@ -22,7 +23,7 @@ export interface StacksResource {
   listActions: {
     (stackId: PathParam<"/stacks/{stack_id}/actions", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): Promise<Result<"/stacks/{stack_id}/actions", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/actions", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/actions">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/actions", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/actions">, void, undefined>;
   };
   /** Perform a stack action. `POST /stacks/{stack_id}/actions` (runStackAction) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
   runAction(stackId: PathParam<"/stacks/{stack_id}/actions", "post", "stack_id">, body: Body<"/stacks/{stack_id}/actions", "post">, options?: ActionOptions<"/stacks/{stack_id}/actions", "post">): Promise<Result<"/stacks/{stack_id}/actions", "post">>;
@@ -46,7 +47,7 @@ export interface DeploymentsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/deployments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): Promise<Result<"/stacks/{stack_id}/deployments", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/deployments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/deployments">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/deployments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/deployments">, void, undefined>;
   };
   /** Redeploy a stack. `POST /stacks/{stack_id}/deployments` (redeployStack) · scope: redeploy */
   redeploy(stackId: PathParam<"/stacks/{stack_id}/deployments", "post", "stack_id">, body?: Body<"/stacks/{stack_id}/deployments", "post">, options?: CallOptions<"/stacks/{stack_id}/deployments", "post">): Promise<Result<"/stacks/{stack_id}/deployments", "post">>;
@@ -70,7 +71,7 @@ export interface ServicesResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/services", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/services", "get">): Promise<Result<"/stacks/{stack_id}/services", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/services", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/services", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/services">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/services", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/services", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/services">, void, undefined>;
   };
   /** Scale a service. `POST /stacks/{stack_id}/services` (scaleService) · scope: admin. `{ wait: true }` waits for the action to finish. */
   scale(stackId: PathParam<"/stacks/{stack_id}/services", "post", "stack_id">, body: Body<"/stacks/{stack_id}/services", "post">, options?: ActionOptions<"/stacks/{stack_id}/services", "post">): Promise<Result<"/stacks/{stack_id}/services", "post">>;
@@ -94,7 +95,7 @@ export interface ContainersResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): Promise<Result<"/stacks/{stack_id}/containers", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/containers">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/containers">, void, undefined>;
   };
   /** View a container. `GET /stacks/{stack_id}/containers/{id}` (getContainer) · scope: admin */
   get(stackId: PathParam<"/stacks/{stack_id}/containers/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/containers/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/containers/{id}", "get">): Promise<Result<"/stacks/{stack_id}/containers/{id}", "get">>;
@@ -115,7 +116,7 @@ export interface EnvironmentVariablesResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/environments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): Promise<Result<"/stacks/{stack_id}/environments", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/environments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/environments">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/environments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/environments">, void, undefined>;
   };
   /** Add an environment variable. `POST /stacks/{stack_id}/environments` (createEnvironmentVariable) · scope: admin. `{ wait: true }` waits for the action to finish. */
   create(stackId: PathParam<"/stacks/{stack_id}/environments", "post", "stack_id">, body: Body<"/stacks/{stack_id}/environments", "post">, options?: ActionOptions<"/stacks/{stack_id}/environments", "post">): Promise<Result<"/stacks/{stack_id}/environments", "post">>;
@@ -142,7 +143,7 @@ export interface FirewallRulesResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/firewalls", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): Promise<Result<"/stacks/{stack_id}/firewalls", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/firewalls", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/firewalls">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/firewalls", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/firewalls">, void, undefined>;
   };
   /** Add a firewall rule. `POST /stacks/{stack_id}/firewalls` (createFirewallRule) · scope: admin. `{ wait: true }` waits for the action to finish. */
   create(stackId: PathParam<"/stacks/{stack_id}/firewalls", "post", "stack_id">, body: Body<"/stacks/{stack_id}/firewalls", "post">, options?: ActionOptions<"/stacks/{stack_id}/firewalls", "post">): Promise<Result<"/stacks/{stack_id}/firewalls", "post">>;
@@ -163,7 +164,7 @@ export interface NotificationsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): Promise<Result<"/stacks/{stack_id}/notifications", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/notifications">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/notifications">, void, undefined>;
   };
   /** View a notification. `GET /stacks/{stack_id}/notifications/{id}` (getNotification) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/notifications/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/notifications/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/notifications/{id}", "get">): Promise<Result<"/stacks/{stack_id}/notifications/{id}", "get">>;
@@ -184,7 +185,7 @@ export interface StackSettingsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): Promise<Result<"/stacks/{stack_id}/settings", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/settings">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/settings">, void, undefined>;
   };
   /** View a stack setting. `GET /stacks/{stack_id}/settings/{id}` (getStackSetting) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/settings/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/settings/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/settings/{id}", "get">): Promise<Result<"/stacks/{stack_id}/settings/{id}", "get">>;
@@ -205,7 +206,7 @@ export interface ServerGroupsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): Promise<Result<"/stacks/{stack_id}/server_groups", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/server_groups">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups">, void, undefined>;
   };
   /** View a server group. `GET /stacks/{stack_id}/server_groups/{id}` (getServerGroup) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/server_groups/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/server_groups/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{id}", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{id}", "get">>;
@@ -223,7 +224,7 @@ export interface ServersResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): Promise<Result<"/stacks/{stack_id}/servers", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/servers">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers">, void, undefined>;
   };
   /** View a server. `GET /stacks/{stack_id}/servers/{id}` (getServer) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/servers/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/servers/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/servers/{id}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{id}", "get">>;
@@ -241,7 +242,7 @@ export interface ServerSettingsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "server_id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_id}/settings", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "server_id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/servers/{server_id}/settings">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "server_id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers/{server_id}/settings">, void, undefined>;
   };
   /** View a server setting. `GET /stacks/{stack_id}/servers/{server_id}/settings/{id}` (getServerSetting) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "server_id">, id: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get">>;
@@ -262,7 +263,7 @@ export interface BackupsResource {
   list: {
     (stackId: PathParam<"/stacks/{stack_id}/backups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): Promise<Result<"/stacks/{stack_id}/backups", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/backups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/backups">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/backups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups">, void, undefined>;
   };
   /** Create a backup task or import a backup. `POST /stacks/{stack_id}/backups` (createBackup) · scope: admin */
   create(stackId: PathParam<"/stacks/{stack_id}/backups", "post", "stack_id">, body: Body<"/stacks/{stack_id}/backups", "post">, options?: CallOptions<"/stacks/{stack_id}/backups", "post">): Promise<Result<"/stacks/{stack_id}/backups", "post">>;
@@ -272,7 +273,7 @@ export interface BackupsResource {
   listFiles: {
     (stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): AsyncGenerator<Item<"/stacks/{stack_id}/backups/{backup_id}/files">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups/{backup_id}/files">, void, undefined>;
   };
   /** Get a backup file URL. `GET /stacks/{stack_id}/backups/{backup_id}/files/{id}` (getBackupFile) · scope: public */
   getFile(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "backup_id">, id: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get">>;
@@ -293,7 +294,7 @@ export interface CloudsResource {
   list: {
     (options?: CallOptions<"/clouds", "get">): Promise<Result<"/clouds", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(options?: CallOptions<"/clouds", "get">): AsyncGenerator<Item<"/clouds">, void, undefined>;
+    all(options?: CallOptions<"/clouds", "get">): AsyncGenerator<ListItem<"/clouds">, void, undefined>;
   };
   /** View a cloud. `GET /clouds/{cloud_id}` (getCloud) · scope: redeploy */
   get(cloudId: PathParam<"/clouds/{cloud_id}", "get", "cloud_id">, options?: CallOptions<"/clouds/{cloud_id}", "get">): Promise<Result<"/clouds/{cloud_id}", "get">>;
@@ -311,7 +312,7 @@ export interface AccountsResource {
   list: {
     (options?: CallOptions<"/accounts", "get">): Promise<Result<"/accounts", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(options?: CallOptions<"/accounts", "get">): AsyncGenerator<Item<"/accounts">, void, undefined>;
+    all(options?: CallOptions<"/accounts", "get">): AsyncGenerator<ListItem<"/accounts">, void, undefined>;
   };
   /** View an account. `GET /accounts/{id}` (getAccount) · scope: users */
   get(id: PathParam<"/accounts/{id}", "get", "id">, options?: CallOptions<"/accounts/{id}", "get">): Promise<Result<"/accounts/{id}", "get">>;
@@ -329,7 +330,7 @@ export interface UsersResource {
   list: {
     (options?: CallOptions<"/users", "get">): Promise<Result<"/users", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(options?: CallOptions<"/users", "get">): AsyncGenerator<Item<"/users">, void, undefined>;
+    all(options?: CallOptions<"/users", "get">): AsyncGenerator<ListItem<"/users">, void, undefined>;
   };
   /** View a user. `GET /users/{id}` (getUser) · scope: users */
   get(id: PathParam<"/users/{id}", "get", "id">, options?: CallOptions<"/users/{id}", "get">): Promise<Result<"/users/{id}", "get">>;
