@@ -1,7 +1,7 @@
 // The bad-input matrix against the mock: every case must get a 4xx (never 2xx, never 5xx) whose
 // body is the API's error body and names the problem, and the mock must answer normally after it.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startMock } from '../scripts/lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { badInputCases } from './support/bad-input.mjs';
 import { createValidator, describeErrors, loadBundle, pointer } from './support/openapi.mjs';
 

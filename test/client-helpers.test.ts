@@ -2,7 +2,7 @@
 // retry (Prism's `Prefer: code=503`) and a typed error.
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { Cloud66ApiError, createCloud66, createCloud66Client, unwrap, type RetryInfo } from '../packages/client/src/index.js';
-import { startMock } from '../scripts/lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { loadBundle } from './support/openapi.mjs';
 
 const doc = loadBundle();

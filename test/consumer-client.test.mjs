@@ -10,9 +10,9 @@ import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { startMock } from '../scripts/lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { repoRoot } from '../scripts/lib/spec-index.mjs';
-import { serveStatic } from '../scripts/lib/static-server.mjs';
+import { serveSite } from '../packages/docs/src/serve.mjs';
 
 const run = promisify(execFile);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -121,7 +121,7 @@ c66.stacks.list().then((page) => { window.result = { count: page.response.length
     );
     await build({ entryPoints: [join(scratch, 'browser-entry.mjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(scratch, 'site/app.js'), logLevel: 'silent', absWorkingDir: scratch });
     writeFileSync(join(scratch, 'site/index.html'), `<!doctype html><meta charset="utf-8"><script>window.MOCK_URL = ${JSON.stringify(mock.url)}</script><script type="module" src="app.js"></script>`);
-    const site = await serveStatic(join(scratch, 'site'));
+    const site = await serveSite(join(scratch, 'site'));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
       const page = await browser.newPage();

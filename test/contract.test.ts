@@ -3,7 +3,7 @@
 // dialect): Prism's own validation has gaps (stoplightio/prism#2574, #2797, #2591).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCloud66Client, type Cloud66Client } from '../packages/client/src/index.js';
-import { startMock } from '../scripts/lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { createValidator, deref, describeErrors, loadBundle, operations, responseSchemaPointer } from './support/openapi.mjs';
 import { sampleBody, sampleParams } from '../scripts/lib/samples.mjs';
 

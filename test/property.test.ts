@@ -3,7 +3,7 @@
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCloud66Client, type Cloud66Client } from '../packages/client/src/index.js';
-import { startMock } from '../scripts/lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { createValidator, deref, describeErrors, loadBundle, operations, responseSchemaPointer } from './support/openapi.mjs';
 import { sampleBody } from '../scripts/lib/samples.mjs';
 

@@ -52,9 +52,7 @@ const html = `<!doctype html>
 <div id="redoc"></div>
 <script id="openapi" type="application/json">${embed(site)}</script>
 <script src="redoc.standalone.js"></script>
-<script>
-  Redoc.init(JSON.parse(document.getElementById('openapi').textContent), ${embed(options)}, document.getElementById('redoc'));
-</script>
+<script src="init.js"></script>
 </body>
 </html>
 `;
@@ -62,6 +60,8 @@ const html = `<!doctype html>
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
 writeFileSync(join(dist, 'index.html'), html);
+// No inline script, so the server's Content-Security-Policy can say script-src 'self'.
+writeFileSync(join(dist, 'init.js'), `Redoc.init(JSON.parse(document.getElementById('openapi').textContent), ${embed(options)}, document.getElementById('redoc'));\n`);
 writeFileSync(join(dist, 'openapi.json'), `${JSON.stringify(site, null, 2)}\n`);
 // Redoc's sidebar badge loads its logo from cdn.redoc.ly: point it at a local copy so the page
 // makes no request off this machine. The build fails if the bundle changes and the URL moves.

@@ -2,7 +2,7 @@
 // side with a plain node HTTP server returning the same JSON on this machine.
 import { createServer } from 'node:http';
 import autocannon from 'autocannon';
-import { startMock } from '../lib/mock-server.mjs';
+import { startMock } from 'cloud66-mock';
 import { loadBundle } from '../lib/openapi-doc.mjs';
 
 const PATH = '/stacks/5999b763474b0eafa5fafb64bff0ba80';

@@ -1,7 +1,8 @@
 // Checks a live API (or anything that claims to be one) against the description: Prism runs in
 // proxy mode in front of it, read-only GET requests go through, and every violation Prism reports
 // (sl-violations) is collected. Never sends a write: a live account must not change.
-import { startPrism } from './prism.mjs';
+import { startPrism } from '../../packages/mock/src/prism.mjs';
+import { BUNDLE } from './openapi-doc.mjs';
 
 /** GET paths to check: the top-level lists, then each stack-level list of the first stack found. */
 const TOP_LEVEL = ['/stacks', '/clouds', '/accounts', '/users'];
@@ -10,7 +11,7 @@ const PER_STACK = ['', '/actions', '/deployments', '/services', '/containers', '
 export async function verifyLive({ target, token, onLog, timeoutMs = 30_000 }) {
   if (!/^https?:\/\//.test(target ?? '')) throw new Error(`verify:live: --target must be an http(s) URL, got ${JSON.stringify(target)}`);
   if (!token) throw new Error('verify:live: --token is required (a Cloud 66 access token; it is never printed)');
-  const prism = await startPrism({ upstream: target, onLog });
+  const prism = await startPrism({ spec: BUNDLE, upstream: target, verbose: Boolean(onLog), onLog });
   const results = [];
   const get = async (path) => {
     let response;

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
-import { serveStatic } from '../../../scripts/lib/static-server.mjs';
+import { serveSite } from '../src/serve.mjs';
 import { loadBundle, operations } from '../../../test/support/openapi.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -24,7 +24,7 @@ const tagOf = (op) => op.operation.tags[0];
 const anchor = (op) => `tag/${encodeURIComponent(tagOf(op)).replace(/%20/g, '-')}/operation/${op.operation.operationId}`;
 
 beforeAll(async () => {
-  site = await serveStatic(join(repoRoot, 'packages/docs/dist'));
+  site = await serveSite(join(repoRoot, 'packages/docs/dist'));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));

@@ -1,0 +1,87 @@
+#!/usr/bin/env node
+// cloud66-mock: the Cloud 66 API v3 mock on 127.0.0.1 until Ctrl-C. Exit codes: 0 stopped,
+// 1 the mock failed while running, 2 it could not start (bad flag, busy port, missing file).
+import { readFileSync } from 'node:fs';
+import { parseArgs } from 'node:util';
+import { startMock } from '../src/index.mjs';
+
+const USAGE = `Usage: cloud66-mock [options]
+
+Serves the Cloud 66 API v3 mock on http://127.0.0.1:<port> until stopped.
+
+Options:
+  --port N          port to listen on (default: MOCK_PORT or 4010; 0 picks a free one)
+  --dynamic         answer with data generated from the schemas instead of the seed examples
+  --body-limit N    largest request body in bytes, larger ones get 413 (default 1048576)
+  --verbose         print Prism's log of every request
+  -h, --help        show this help
+  -v, --version     show the version`;
+
+const fail = (message) => {
+  console.error(`cloud66-mock: ${message}`);
+  process.exit(2);
+};
+
+let values;
+try {
+  ({ values } = parseArgs({
+    // `pnpm mock -- --dynamic` may hand the script the `--` itself.
+    args: process.argv.slice(2).filter((arg) => arg !== '--'),
+    options: {
+      port: { type: 'string' },
+      dynamic: { type: 'boolean' },
+      'body-limit': { type: 'string' },
+      verbose: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+      version: { type: 'boolean', short: 'v' },
+    },
+    strict: true,
+  }));
+} catch (error) {
+  fail(`${error.message.split('\n')[0]} (see cloud66-mock --help)`);
+}
+if (values.help) {
+  console.log(USAGE);
+  process.exit(0);
+}
+if (values.version) {
+  console.log(JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')).version);
+  process.exit(0);
+}
+
+/** A whole number from a flag or variable, or a clear exit naming where it came from. */
+const integerFrom = (text, source) => {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text)) fail(`${source} must be a whole number (got ${JSON.stringify(text)})`);
+  return Number(text);
+};
+
+let mock;
+try {
+  mock = await startMock({
+    port: integerFrom(values.port, '--port') ?? integerFrom(process.env.MOCK_PORT, 'MOCK_PORT') ?? 4010,
+    dynamic: values.dynamic,
+    bodyLimit: integerFrom(values['body-limit'], '--body-limit'),
+    verbose: values.verbose,
+    onLog: values.verbose ? (line) => console.log(line) : undefined,
+  });
+} catch (error) {
+  fail(error.name === 'MockStartError' ? error.message : `could not start: ${error.message}`);
+}
+
+console.log(`Cloud 66 API mock (Prism, ${values.dynamic ? 'generated data' : 'seed examples'}) listening on ${mock.url}`);
+console.log(`  try: curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);
+
+let stopping = false;
+const stop = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  await mock.stop();
+  process.exit(code);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => stop(0));
+mock.prism.process.once('exit', (code, signal) => {
+  if (stopping) return;
+  console.error(`cloud66-mock: Prism exited (${code ?? signal}); its last lines:\n${mock.prism.logs.slice(-10).join('\n')}`);
+  stop(1);
+});

@@ -1,0 +1,154 @@
+// The HTTP front every client talks to. It forwards to Prism (on a private port) what Prism can
+// safely handle, and answers the rest itself, always in the API's error body
+// {"error", "error_description", "details"}:
+//  - hostile input Prism would crash or hang on (guards.mjs), and bodies over the size limit,
+//    counted while streaming so no more than the limit is ever held;
+//  - Prism's own error answers (problem+json, violations it only reports in a header, its 500s)
+//    are rewritten into the API's shape, with exactly one Content-Type and `Allow` on 405;
+//  - HEAD is answered for GET routes; a `.json` suffix on the path is accepted, as the API does.
+import { Agent, createServer, request as httpRequest } from 'node:http';
+import { checkBody, checkTarget } from './guards.mjs';
+
+const ERROR_BY_STATUS = { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
+
+// Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded; nor are
+// Content-Length (recomputed), Expect (answered here) and CORS credentials (the mock uses no cookies).
+const HOP_BY_HOP = ['connection', 'keep-alive', 'proxy-connection', 'transfer-encoding', 'te', 'trailer', 'upgrade', 'proxy-authorization', 'proxy-authenticate', 'content-length', 'expect', 'access-control-allow-credentials'];
+
+function forwardable(headers) {
+  const out = { ...headers };
+  const named = String(headers.connection ?? '').split(',').map((h) => h.trim().toLowerCase());
+  for (const name of [...HOP_BY_HOP, ...named]) delete out[name];
+  return out;
+}
+
+// What Prism sends on every answer, so a browser can read the front's own errors too.
+const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-expose-headers': '*' };
+
+/** Answers in the API's error body; `headers` (lower-case names) are Prism's, when it answered. */
+export function sendError(res, status, description, details, headers = CORS, error = ERROR_BY_STATUS[status] ?? `http_${status}`) {
+  if (res.headersSent) return void res.destroy();
+  const body = JSON.stringify({ error, error_description: description, ...(details && { details }) });
+  res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+/** "body.command: must be equal to one of ..." for each violation Prism reported in sl-violations. */
+function describeViolations(header) {
+  try {
+    return JSON.parse(header)
+      .map((v) => `${(v.location ?? []).slice(1).join('.') || 'request'}: ${v.message}`)
+      .join('; ');
+  } catch {
+    return header;
+  }
+}
+
+/**
+ * Reads the body, resolving a Buffer, or undefined once it passes `limit` bytes (it stops
+ * collecting there; the caller answers 413 and drains or closes the connection).
+ */
+function readBody(req, limit) {
+  if (Number(req.headers['content-length']) > limit) return Promise.resolve(undefined);
+  return new Promise((resolve, reject) => {
+    const chunks = [];
+    let size = 0;
+    const onData = (chunk) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.off('data', onData);
+        resolve(undefined);
+      } else chunks.push(chunk);
+    };
+    req.on('data', onData);
+    req.once('end', () => resolve(Buffer.concat(chunks, size)));
+    req.once('error', reject);
+  });
+}
+
+/**
+ * The front's request handler. `upstream` is Prism's port; `allowedMethods(path)` lists the
+ * methods the description declares for a path (for `Allow`).
+ */
+export function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs }) {
+  const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+
+  const handle = async (req, res) => {
+    const targetProblem = checkTarget(req.url);
+    if (targetProblem) return sendError(res, 400, targetProblem.description, targetProblem.details);
+
+    let body;
+    try {
+      body = await readBody(req, bodyLimit);
+    } catch {
+      return void res.destroy(); // the client went away mid-body
+    }
+    if (!body) {
+      // Say so at once, then drop what the client still sends without keeping it.
+      res.setHeader('connection', 'close');
+      sendError(res, 413, `The request body is larger than the mock's limit of ${bodyLimit} bytes.`, `body: more than ${bodyLimit} bytes`);
+      req.resume();
+      res.once('finish', () => setTimeout(() => req.socket.destroy(), 1_000).unref());
+      return;
+    }
+    const bodyProblem = checkBody(req.headers['content-type'], body);
+    if (bodyProblem) return sendError(res, 400, bodyProblem.description, bodyProblem.details);
+
+    // The API accepts a `.json` suffix on any path (the official Go client sends one).
+    const [rawPath, query] = req.url.split('?', 2);
+    const path = rawPath.replace(/\.json$/, '');
+    const headers = { ...forwardable(req.headers), host: `127.0.0.1:${upstreamPort}`, 'content-length': body.length };
+    const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, agent, method: req.method === 'HEAD' ? 'GET' : req.method, path: query === undefined ? path : `${path}?${query}`, headers });
+    // A client that goes away cancels its upstream request; a silent upstream is given up on.
+    res.once('close', () => res.writableFinished || upstream.destroy());
+    upstream.setTimeout(upstreamTimeoutMs, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    upstream.once('error', (e) => {
+      if (res.destroyed) return;
+      if (e.code === 'ETIMEDOUT') sendError(res, 504, `The mock did not answer within ${upstreamTimeoutMs} ms.`, 'upstream: timeout');
+      else sendError(res, 502, 'The mock could not reach Prism.', `upstream: ${e.code ?? e.message}`);
+    });
+    upstream.once('response', (answer) => relay(answer, res, { path, allowedMethods }));
+    upstream.end(body);
+  };
+
+  return {
+    handler: (req, res) => handle(req, res).catch((e) => sendError(res, 500, 'The mock failed on this request.', e.message)),
+    close: () => agent.destroy(),
+  };
+}
+
+function relay(answer, res, { path, allowedMethods }) {
+  const status = answer.statusCode ?? 502;
+  const headers = forwardable(answer.headers);
+  const violations = answer.headers['sl-violations'];
+  const prismError = status >= 400 && (violations || /problem\+json/.test(answer.headers['content-type'] ?? '') || status >= 500);
+  if (status === 405) headers.allow = allowedMethods(path).join(', ');
+  if (!prismError) {
+    if (answer.headers['content-length'] !== undefined) headers['content-length'] = answer.headers['content-length'];
+    res.writeHead(status, headers);
+    answer.pipe(res); // node sends no body on a HEAD response
+    return;
+  }
+  // Read Prism's body (the operation's example, a problem+json or its 500) and answer in the API's shape.
+  const parts = [];
+  answer.on('data', (c) => parts.push(c));
+  answer.once('end', () => {
+    let prismBody = {};
+    try {
+      prismBody = JSON.parse(Buffer.concat(parts).toString('utf8'));
+    } catch {}
+    const own = typeof prismBody.error === 'string' ? prismBody : {};
+    const details = violations ? describeViolations(violations) : (prismBody.detail ?? prismBody.error?.message);
+    const description = own.error_description ?? prismBody.title ?? (status >= 500 ? 'The mock (Prism) failed on this request.' : 'The request was refused.');
+    delete headers['content-type'];
+    delete headers['sl-violations'];
+    sendError(res, status, description, details, headers, own.error);
+  });
+}
+
+/** An http.Server running the front (not yet listening); `close()` also drops its upstream sockets. */
+export function createFrontServer(options) {
+  const front = createFront(options);
+  const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, front.handler);
+  return { server, closeUpstream: front.close };
+}

@@ -1,0 +1,96 @@
+// startMock(): the Cloud 66 API mock as a library, for test runners. The front binds its port
+// first, then Prism starts on a private port behind it; stop() ends both.
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import FindMyWay from 'find-my-way';
+import { createFrontServer } from './front.mjs';
+import { freePort, startPrism } from './prism.mjs';
+
+/** The description the package ships (copied from generated/openapi.json by `build`). */
+export const DESCRIPTION = fileURLToPath(new URL('../openapi.json', import.meta.url));
+
+const DEFAULTS = { port: 0, dynamic: false, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
+const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
+
+/** A bad option, busy port or missing file: `code` says which, the message says what to do. */
+export class MockStartError extends Error {
+  name = 'MockStartError';
+  constructor(code, message) {
+    super(message);
+    this.code = code;
+  }
+}
+
+function validate(options) {
+  const unknown = Object.keys(options).filter((key) => !(key in DEFAULTS));
+  if (unknown.length) throw new MockStartError('EINVALID', `unknown option ${unknown.join(', ')} (known: ${Object.keys(DEFAULTS).join(', ')})`);
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const integer = (name, min, max) => {
+    if (!Number.isInteger(o[name]) || o[name] < min || o[name] > max) throw new MockStartError('EINVALID', `${name} must be an integer from ${min} to ${max} (got ${JSON.stringify(o[name])})`);
+  };
+  integer('port', 0, 65535);
+  integer('bodyLimit', 1, 2 ** 31 - 1);
+  integer('upstreamTimeoutMs', 1, 2 ** 31 - 1);
+  if (!existsSync(o.spec)) throw new MockStartError('ENOENT', `the description ${o.spec} is missing${o.spec === DESCRIPTION ? ' (run `pnpm --filter cloud66-mock build`)' : ''}`);
+  return o;
+}
+
+/** The methods the description declares for each concrete path, for `Allow` on 405. */
+function methodsBySpecPath(spec) {
+  const router = FindMyWay({ ignoreDuplicateSlashes: false });
+  const paths = JSON.parse(readFileSync(spec, 'utf8')).paths ?? {};
+  for (const [template, item] of Object.entries(paths)) {
+    const route = template.replace(/\{([^}]+)\}/g, ':$1');
+    for (const method of METHODS) if (item[method.toLowerCase()]) router.on(method, route, () => {});
+  }
+  return (path) => {
+    const methods = METHODS.filter((m) => router.find(m, path));
+    return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+  };
+}
+
+const listen = (server, port) =>
+  new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => (server.off('error', reject), resolve()));
+  });
+
+/**
+ * Starts the mock. Resolves { url, port, prism, stop } once it answers; rejects with a
+ * MockStartError for a bad option, a busy port or a missing description.
+ */
+export async function startMock(options = {}) {
+  const o = validate(options);
+  const prismPort = await freePort();
+  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, allowedMethods: methodsBySpecPath(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs });
+  try {
+    await listen(server, o.port);
+  } catch (error) {
+    if (error.code === 'EADDRINUSE') throw new MockStartError('EADDRINUSE', `port ${o.port} on 127.0.0.1 is in use (choose another with --port or MOCK_PORT)`);
+    if (error.code === 'EACCES') throw new MockStartError('EACCES', `port ${o.port} on 127.0.0.1 needs privileges this process lacks (choose one above 1023)`);
+    throw error;
+  }
+  let prism;
+  try {
+    prism = await startPrism({ spec: o.spec, port: prismPort, dynamic: o.dynamic, verbose: o.verbose, onLog: o.onLog });
+  } catch (error) {
+    await new Promise((ok) => server.close(ok));
+    throw error;
+  }
+  const { port } = server.address();
+  let stopped;
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    prism,
+    stop() {
+      stopped ??= (async () => {
+        server.closeAllConnections();
+        await new Promise((ok) => server.close(() => ok()));
+        closeUpstream();
+        await prism.stop();
+      })();
+      return stopped;
+    },
+  };
+}
