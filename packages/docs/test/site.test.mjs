@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
-import { serveSite } from '../src/serve.mjs';
+import { SECURITY_HEADERS, serveSite } from '../src/serve.mjs';
 import { loadBundle, operations } from '../../../test/support/openapi.mjs';
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
@@ -27,6 +27,11 @@ beforeAll(async () => {
   site = await serveSite(join(repoRoot, 'packages/docs/dist'));
   browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
   page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+  // Every Content-Security-Policy violation the page raises, counted in the page itself.
+  await page.addInitScript(() => {
+    window.__cspViolations = [];
+    document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(`${e.violatedDirective} ${e.blockedURI}`));
+  });
   page.on('pageerror', (error) => problems.push(`page error: ${error.message}`));
   page.on('console', (message) => {
     if (message.type() === 'error') problems.push(`console error: ${message.text()}`);
@@ -94,11 +99,32 @@ describe('reference docs site in Chromium', () => {
     await input.fill('');
   });
 
-  test('no page errors, no console errors, no request off 127.0.0.1; a screenshot is saved', async () => {
+  test('no page errors, no console errors, no CSP violation, no request off 127.0.0.1; a screenshot is saved', async () => {
     mkdirSync(outDir, { recursive: true });
     await page.goto(`${site.url}/`, { waitUntil: 'networkidle' });
     await page.screenshot({ path: join(outDir, 'docs.png') });
+    // The page ran under the server's policy (script-src 'self', no inline script) with 0 violations.
+    const policy = (await page.request.get(`${site.url}/`)).headers()['content-security-policy'];
+    expect(policy).toContain("script-src 'self'");
+    await page.locator('input.search-input').pressSequentially('stack', { delay: 10 });
+    expect(await page.evaluate(() => window.__cspViolations)).toEqual([]);
     expect(problems).toEqual([]);
     expect(offMachine).toEqual([]);
+  });
+
+  test('the violation counter does see violations: under a stricter policy the site raises some', async () => {
+    const strict = await serveSite(join(repoRoot, 'packages/docs/dist'), { headers: { ...SECURITY_HEADERS, 'Content-Security-Policy': "default-src 'self'" } });
+    const other = await browser.newPage();
+    try {
+      await other.addInitScript(() => {
+        window.__cspViolations = [];
+        document.addEventListener('securitypolicyviolation', (e) => window.__cspViolations.push(e.violatedDirective));
+      });
+      await other.goto(`${strict.url}/`, { waitUntil: 'networkidle' });
+      expect(await other.evaluate(() => window.__cspViolations)).toContain('style-src-elem');
+    } finally {
+      await other.close();
+      await strict.close();
+    }
   });
 });

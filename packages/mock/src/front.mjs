@@ -6,10 +6,10 @@
 //  - Prism's own error answers (problem+json, violations it only reports in a header, its 500s)
 //    are rewritten into the API's shape, with exactly one Content-Type and `Allow` on 405;
 //  - HEAD is answered for GET routes; a `.json` suffix on the path is accepted, as the API does.
-import { Agent, createServer, request as httpRequest } from 'node:http';
+import { Agent, createServer, request as httpRequest, STATUS_CODES } from 'node:http';
 import { checkBody, checkTarget } from './guards.mjs';
 
-const ERROR_BY_STATUS = { 400: 'bad_request', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
+const ERROR_BY_STATUS = { 400: 'bad_request', 408: 'time_out', 431: 'request_header_fields_too_large', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded; nor are
 // Content-Length (recomputed), Expect (answered here) and CORS credentials (the mock uses no cookies).
@@ -26,7 +26,7 @@ function forwardable(headers) {
 const CORS = { 'access-control-allow-origin': '*', 'access-control-allow-headers': '*', 'access-control-expose-headers': '*' };
 
 /** Answers in the API's error body; `headers` (lower-case names) are Prism's, when it answered. */
-export function sendError(res, status, description, details, headers = CORS, error = ERROR_BY_STATUS[status] ?? `http_${status}`) {
+function sendError(res, status, description, details, headers = CORS, error = ERROR_BY_STATUS[status] ?? `http_${status}`) {
   if (res.headersSent) return void res.destroy();
   const body = JSON.stringify({ error, error_description: description, ...(details && { details }) });
   res.writeHead(status, { ...headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -70,7 +70,7 @@ function readBody(req, limit) {
  * The front's request handler. `upstream` is Prism's port; `allowedMethods(path)` lists the
  * methods the description declares for a path (for `Allow`).
  */
-export function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs }) {
+function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   const handle = async (req, res) => {
@@ -146,9 +146,22 @@ function relay(answer, res, { path, allowedMethods }) {
   });
 }
 
-/** An http.Server running the front (not yet listening); `close()` also drops its upstream sockets. */
+/**
+ * Requests node's HTTP parser refuses (Transfer-Encoding with Content-Length, headers over 16 KiB,
+ * a request too slow to arrive) are answered in the API's error body too, then the socket closes.
+ */
+function answerClientError(error, socket) {
+  if (!socket.writable || error.code === 'ECONNRESET') return void socket.destroy();
+  const status = error.code === 'HPE_HEADER_OVERFLOW' ? 431 : error.code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+  const description = { 400: 'The request is not valid HTTP/1.1.', 408: 'The request took too long to arrive.', 431: 'The request headers are too large.' }[status];
+  const body = JSON.stringify({ error: ERROR_BY_STATUS[status], error_description: description, details: `http: ${error.reason ?? error.code}` });
+  socket.end(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nconnection: close\r\n\r\n${body}`);
+}
+
+/** An http.Server running the front (not yet listening); `closeUpstream()` drops its sockets to Prism. */
 export function createFrontServer(options) {
   const front = createFront(options);
   const server = createServer({ requestTimeout: 60_000, headersTimeout: 30_000 }, front.handler);
+  server.on('clientError', answerClientError);
   return { server, closeUpstream: front.close };
 }

@@ -1,7 +1,7 @@
 // Checks the front makes before a request reaches Prism: each is something Prism 5.14 crashes on,
 // hangs on or answers with a 500 (see test/PRISM-GAPS.md). A check returns a problem to answer
 // with 400 bad_request, or undefined when the request may go on.
-import { parse as parseContentType } from 'content-type';
+import contentType from 'content-type';
 
 /** Deeper JSON than this is refused: the API's bodies are 3 levels deep; Prism's validator recurses. */
 export const MAX_JSON_DEPTH = 64;
@@ -34,7 +34,7 @@ export function checkBody(header, body) {
   if (!header) return undefined; // Prism answers a missing Content-Type itself (415 in its violations)
   let parsed;
   try {
-    parsed = parseContentType(header);
+    parsed = contentType.parse(header);
   } catch {
     return { description: 'The Content-Type header is not a single media type.', details: `Content-Type: ${header.slice(0, 100)}` };
   }

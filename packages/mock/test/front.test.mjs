@@ -1,0 +1,178 @@
+// The front against real upstream servers on 127.0.0.1 that misbehave on purpose (fault tests):
+// what it forwards, what it never forwards, and how it gives up on an upstream.
+import { createServer } from 'node:http';
+import { connect } from 'node:net';
+import { afterEach, describe, expect, test } from 'vitest';
+import { createFrontServer } from '../src/front.mjs';
+import { MAX_JSON_DEPTH, checkBody, checkTarget } from '../src/guards.mjs';
+import { eventually, serverConnections } from '../../../test/support/system.mjs';
+
+const running = [];
+const listen = async (server) => {
+  await new Promise((resolve) => server.listen(0, '127.0.0.1', resolve));
+  running.push(server);
+  return server.address().port;
+};
+afterEach(async () => {
+  for (const server of running.splice(0)) {
+    server.closeAllConnections();
+    await new Promise((resolve) => server.close(resolve));
+  }
+});
+
+/** A front whose upstream is `handler` (a plain node server standing in for Prism). */
+async function frontOver(handler, options = {}) {
+  const seen = [];
+  const upstream = createServer((req, res) => {
+    const chunks = [];
+    req.on('data', (c) => chunks.push(c));
+    req.on('end', () => seen.push({ method: req.method, url: req.url, headers: req.headers, body: Buffer.concat(chunks).toString() }));
+    handler(req, res);
+  });
+  const upstreamPort = await listen(upstream);
+  const { server, closeUpstream } = createFrontServer({ upstreamPort, allowedMethods: () => ['GET', 'HEAD'], bodyLimit: 1024, upstreamTimeoutMs: 5_000, ...options });
+  server.on('close', closeUpstream);
+  const port = await listen(server);
+  return { url: `http://127.0.0.1:${port}`, port, upstreamPort, seen };
+}
+
+/** Sends raw bytes and resolves everything the server wrote before closing (or after `waitMs`). */
+function rawExchange(port, bytes, waitMs = 3_000) {
+  return new Promise((resolve) => {
+    const socket = connect(port, '127.0.0.1');
+    let out = '';
+    const timer = setTimeout(() => socket.destroy(), waitMs);
+    socket.on('data', (d) => (out += d));
+    socket.on('error', () => {});
+    socket.on('close', () => (clearTimeout(timer), resolve(out)));
+    socket.write(bytes);
+  });
+}
+
+const ok = (req, res) => req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')).resume();
+
+describe('forwarding', () => {
+  test('hop-by-hop headers, and those named in Connection, never reach the upstream', async () => {
+    const front = await frontOver(ok);
+    const answer = await rawExchange(front.port, 'GET /stacks HTTP/1.1\r\nHost: x\r\nConnection: close, X-Private\r\nX-Private: secret\r\nKeep-Alive: timeout=5\r\nTE: trailers\r\nProxy-Authorization: Basic eA==\r\nUpgrade: websocket\r\nX-Kept: yes\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1.1 200/);
+    const { headers } = front.seen[0];
+    for (const name of ['x-private', 'keep-alive', 'te', 'proxy-authorization', 'upgrade']) expect(headers, name).not.toHaveProperty(name);
+    expect(headers['x-kept']).toBe('yes');
+    expect(headers.connection).not.toMatch(/x-private/i);
+  });
+
+  test('a chunked request body is forwarded whole, with Content-Length and no Transfer-Encoding', async () => {
+    const front = await frontOver(ok);
+    const answer = await rawExchange(front.port, 'POST /stacks HTTP/1.1\r\nHost: x\r\nConnection: close\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n6\r\n{"a":1\r\n1\r\n}\r\n0\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1.1 200/);
+    expect(front.seen[0]).toMatchObject({ body: '{"a":1}', headers: { 'content-length': '7' } });
+    expect(front.seen[0].headers).not.toHaveProperty('transfer-encoding');
+  });
+
+  test('Transfer-Encoding together with Content-Length (a smuggling shape) is refused with 400 in the API error body', async () => {
+    const front = await frontOver(ok);
+    const answer = await rawExchange(front.port, 'POST /stacks HTTP/1.1\r\nHost: x\r\nContent-Length: 4\r\nTransfer-Encoding: chunked\r\n\r\n0\r\n\r\nGET /smuggled HTTP/1.1\r\nHost: x\r\n\r\n');
+    expect(answer).toMatch(/^HTTP\/1.1 400/);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1])).toMatchObject({ error: 'bad_request', details: expect.stringMatching(/^http: /) });
+    expect(front.seen).toEqual([]);
+  });
+
+  test('a `.json` suffix is dropped from the path; the query is kept', async () => {
+    const front = await frontOver(ok);
+    await (await fetch(`${front.url}/stacks/abc.json?page=2`)).text();
+    expect(front.seen[0].url).toBe('/stacks/abc?page=2');
+  });
+
+  test('HEAD is sent upstream as GET and answered without a body', async () => {
+    const front = await frontOver(ok);
+    const answer = await fetch(`${front.url}/stacks`, { method: 'HEAD' });
+    expect(answer.status).toBe(200);
+    expect(await answer.text()).toBe('');
+    expect(front.seen[0].method).toBe('GET');
+  });
+});
+
+describe('limits and giving up', () => {
+  test('a body over the limit is answered 413 while it streams, and never reaches the upstream', async () => {
+    const front = await frontOver(ok);
+    const answer = await new Promise((resolve) => {
+      const socket = connect(front.port, '127.0.0.1');
+      let out = '';
+      socket.on('data', (d) => (out += d));
+      socket.on('error', () => {});
+      socket.on('close', () => resolve(out));
+      socket.write('POST /stacks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+      // 4 KiB in 512-byte chunks against a 1 KiB limit, then the client keeps the socket open.
+      for (let i = 0; i < 8; i++) socket.write(`200\r\n${'x'.repeat(512)}\r\n`);
+    });
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
+    expect(answer).toMatch(/connection: close/i);
+    expect(JSON.parse(answer.split('\r\n\r\n')[1])).toMatchObject({ error: 'payload_too_large', error_description: expect.stringContaining('1024 bytes') });
+    expect(front.seen).toEqual([]);
+  });
+
+  test('a declared Content-Length over the limit is answered 413 before any body is read', async () => {
+    const front = await frontOver(ok);
+    const answer = await rawExchange(front.port, 'POST /stacks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 999999999\r\n\r\n{');
+    expect(answer).toMatch(/^HTTP\/1.1 413/);
+  });
+
+  test('an upstream that never answers gets 504 after the timeout, and its request is cancelled', async () => {
+    let upstreamClosed = false;
+    const front = await frontOver((req) => req.socket.on('close', () => (upstreamClosed = true)), { upstreamTimeoutMs: 300 });
+    const answer = await fetch(`${front.url}/stacks`);
+    expect(answer.status).toBe(504);
+    expect(await answer.json()).toMatchObject({ error: 'gateway_timeout', details: 'upstream: timeout' });
+    await eventually(() => upstreamClosed, 'the upstream connection to close');
+  });
+
+  test('a client that goes away cancels its upstream request', async () => {
+    let upstreamClosed = false;
+    const front = await frontOver((req) => req.socket.on('close', () => (upstreamClosed = true)));
+    const client = connect(front.port, '127.0.0.1');
+    client.write('GET /stacks HTTP/1.1\r\nHost: x\r\n\r\n');
+    await eventually(() => serverConnections(front.upstreamPort) > 0, 'the upstream request to arrive');
+    client.destroy();
+    await eventually(() => upstreamClosed, 'the upstream connection to close');
+    await eventually(() => serverConnections(front.port) === 0, 'the front to hold no connection');
+  });
+
+  test('an upstream that cannot be reached gives 502 in the API error body', async () => {
+    const gone = createServer();
+    const upstreamPort = await listen(gone);
+    running.pop();
+    await new Promise((resolve) => gone.close(resolve));
+    const { server } = createFrontServer({ upstreamPort, allowedMethods: () => [], bodyLimit: 10, upstreamTimeoutMs: 1_000 });
+    const port = await listen(server);
+    const answer = await fetch(`http://127.0.0.1:${port}/stacks`);
+    expect(answer.status).toBe(502);
+    expect(await answer.json()).toMatchObject({ error: 'bad_gateway', details: 'upstream: ECONNREFUSED' });
+  });
+});
+
+describe('guards', () => {
+  test('JSON depth is counted outside strings only, escaped quotes included', () => {
+    const json = (depth) => Buffer.from('{"a":'.repeat(depth) + '1' + '}'.repeat(depth));
+    expect(checkBody('application/json', json(MAX_JSON_DEPTH))).toBeUndefined();
+    expect(checkBody('application/json', json(MAX_JSON_DEPTH + 1))?.description).toMatch(/nested deeper/);
+    expect(checkBody('application/json', Buffer.from(`{"a":"\\"${'['.repeat(500)}"}`))).toBeUndefined();
+  });
+
+  test('media types: a list, a non-UTF-8 charset, and broken JSON are named; form bodies pass', () => {
+    const body = Buffer.from('{}');
+    expect(checkBody('application/json, text/plain', body)?.description).toMatch(/single media type/);
+    expect(checkBody('application/json; charset=UTF-16', body)?.description).toMatch(/charset=utf-16/);
+    expect(checkBody('application/json; charset=UTF-8', body)).toBeUndefined();
+    expect(checkBody('application/json', Buffer.from('{"a":'))?.description).toMatch(/not valid JSON/);
+    expect(checkBody('application/x-www-form-urlencoded', Buffer.from('a=%FF'))).toBeUndefined();
+  });
+
+  test('targets: every path segment and query component must decode', () => {
+    expect(checkTarget('/stacks/abc?page=2&name=a%20b+c')).toBeUndefined();
+    expect(checkTarget('/stacks/%FF')?.details).toContain('%FF');
+    expect(checkTarget('/stacks/%zz')?.description).toMatch(/path segment/);
+    expect(checkTarget('/stacks?name=%E0%A4%A')?.description).toMatch(/query component/);
+    expect(checkTarget('http://elsewhere/stacks')?.description).toMatch(/must be a path/);
+  });
+});
