@@ -3,6 +3,7 @@ import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typesc
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ApiError, readRateLimit, type RateLimit } from './errors.js';
 import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
+import { capResponse, DEFAULT_MAX_RESPONSE_BYTES, sendFollowingRedirects } from './transport.js';
 
 export type { paths, components };
 export type Schemas = components['schemas'];
@@ -68,6 +69,8 @@ export interface Cloud66ClientOptions {
   signal?: AbortSignal;
   /** How request bodies are encoded by default. Default "json". */
   bodyEncoding?: 'json' | 'form';
+  /** Largest response body read, in bytes; a larger one fails with Cloud66RefusedError, never retried. Default 16 MiB. */
+  maxResponseBytes?: number;
 }
 
 export type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
@@ -125,7 +128,8 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
   assertSecureUrl(baseUrl);
   const policy = { timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? {}, onRetry: (info: RetryInfo) => emit('retry', info) };
-  validateOptions(policy);
+  const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+  validateOptions(policy.retry, { timeoutMs: policy.timeoutMs, maxResponseBytes });
   // Every token used so far, as sent and URL-encoded, is cut out of error messages and bodies.
   const secrets = new Set<string>();
   const remember = (value: string) => {
@@ -155,6 +159,8 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       ...(provider ? {} : { Authorization: `Bearer ${token}` }),
       ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
     },
+    // Redirects are followed by sendFollowingRedirects, so each hop is checked.
+    redirect: 'manual',
     fetch: (request: Request) => transport(request),
   });
   // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
@@ -163,10 +169,11 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   const transport = async (request: Request, signal?: AbortSignal, attempt?: RequestHookInfo) => {
     if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
     if (provider) request.headers.set('Authorization', `Bearer ${remember(await provider())}`);
-    if (!observed || !attempt) return baseFetch(request, { signal });
+    const exchange = async () => capResponse(await sendFollowingRedirects(request, (hop) => baseFetch(hop, { signal })), maxResponseBytes);
+    if (!observed || !attempt) return exchange();
     emit('request', attempt);
     const started = Date.now();
-    const response = await baseFetch(request, { signal });
+    const response = await exchange();
     emit('response', { ...attempt, status: response.status, durationMs: Date.now() - started, rateLimit: readRateLimit(response.headers) });
     return response;
   };
@@ -217,11 +224,14 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
   return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), raw } as unknown as Cloud66Client;
 }
 
-/** Options that would make timers misbehave (NaN, Infinity, negatives, overflow) are refused at creation. */
-function validateOptions(policy: { timeoutMs: number; retry: RetryOptions | false }) {
-  for (const [name, value] of Object.entries({ ...policy.retry, timeoutMs: policy.timeoutMs })) {
-    // False for NaN and non-numbers; setTimeout overflows past 2^31 - 1 ms; a 0 timeout never sends.
-    if (typeof value != 'function' && !((value as number) >= +(name == 'timeoutMs') && (value as number) < 2 ** 31)) {
+/**
+ * Options that would make timers or limits misbehave (NaN, Infinity, negatives, overflow) are
+ * refused at creation. Retry figures may be 0; `positive` ones (a timeout, a size) may not.
+ */
+function validateOptions(retry: RetryOptions | false, positive: Record<string, number>) {
+  for (const [name, value] of Object.entries({ ...retry, ...positive })) {
+    // False for NaN and non-numbers; setTimeout overflows past 2^31 - 1 ms.
+    if (typeof value != 'function' && !((value as number) >= +(name in positive) && (value as number) < 2 ** 31)) {
       throw new RangeError(`cloud66-client: ${name} must be a number below 2^31 (got ${value})`);
     }
   }

@@ -105,3 +105,17 @@ export class Cloud66ActionFailedError extends Error {
     super(`action ${action.id} (${action.action}) failed: ${action.finished_message ?? ''}`);
   }
 }
+
+/**
+ * The client refused to go on, and will not retry: a plain-http URL that is not loopback, a redirect
+ * it will not follow, or a response larger than `maxResponseBytes`.
+ */
+export class Cloud66RefusedError extends Error {
+  override name = 'Cloud66RefusedError';
+  constructor(
+    readonly reason: 'insecure_url' | 'redirect' | 'too_large',
+    message: string,
+  ) {
+    super(`cloud66-client: ${message}`);
+  }
+}

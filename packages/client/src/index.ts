@@ -20,7 +20,7 @@ export type { Cloud66Helpers, ListItem, ListPath, WaitOptions } from './helpers.
 export { bindResource } from './operations.js';
 export type { ActionOptions, Body, CallOptions, OperationEntry, PathParam, Query, Result } from './operations.js';
 export * from './generated/operations.js';
-export { Cloud66ActionFailedError, Cloud66ApiError, Cloud66NetworkError, Cloud66TimeoutError, readRateLimit } from './errors.js';
+export { Cloud66ActionFailedError, Cloud66ApiError, Cloud66NetworkError, Cloud66RefusedError, Cloud66TimeoutError, readRateLimit } from './errors.js';
 export type { RateLimit } from './errors.js';
 export { parseRetryAfter } from './retry.js';
 export type { RetryInfo, RetryOptions } from './retry.js';

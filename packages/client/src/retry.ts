@@ -1,11 +1,11 @@
-import { Cloud66NetworkError, Cloud66TimeoutError } from './errors.js';
+import { Cloud66NetworkError, Cloud66RefusedError, Cloud66TimeoutError } from './errors.js';
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   retries?: number;
   /** Backoff before the first retry; doubles each time, with jitter. Default 500 ms. */
   minDelayMs?: number;
-  /** Longest single wait, Retry-After included; a longer one is not waited for. Default 30 s. */
+  /** Longest single wait; a longer Retry-After is cut to it. Default 30 s. */
   maxDelayMs?: number;
   /** No retry is started whose wait would end later than this after the first attempt. Default 60 s. */
   maxElapsedMs?: number;
@@ -37,7 +37,7 @@ export function assertSecureUrl(address: string): URL {
   const url = new URL(address);
   const { protocol, hostname } = url;
   if (protocol === 'https:' || (protocol === 'http:' && LOOPBACK.test(hostname))) return url;
-  throw new Error(`cloud66-client: refusing to send the token to ${protocol}//${hostname}: https only (http to loopback)`);
+  throw new Cloud66RefusedError('insecure_url', `refusing to send the token to ${protocol}//${hostname}: https only (http to loopback)`);
 }
 
 export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
@@ -110,9 +110,10 @@ export async function withRetries<R extends { response: Response; error?: unknow
   const plan = (n: number, reason: string, retryAfterMs?: number): number | undefined => {
     if (n > retries) return undefined;
     const backoff = Math.min(maxDelay, minDelay * 2 ** (n - 1));
-    // A Retry-After of 0, in the past or negative still waits the minimum backoff.
-    const delay = retryAfterMs !== undefined ? Math.max(minDelay, retryAfterMs) : backoff / 2 + (Math.random() * backoff) / 2;
-    if (delay > maxDelay || Date.now() - started + delay > maxElapsed) return undefined;
+    // Retry-After is clamped into [minDelay, maxDelay]: 0, past or negative values still wait the
+    // minimum backoff, and a huge one cannot stall the caller.
+    const delay = retryAfterMs !== undefined ? Math.min(maxDelay, Math.max(minDelay, retryAfterMs)) : backoff / 2 + (Math.random() * backoff) / 2;
+    if (Date.now() - started + delay > maxElapsed) return undefined;
     const info = { operation, attempt: n, delayMs: delay, reason };
     retry?.onRetry?.(info);
     policy.onRetry?.(info);
@@ -138,6 +139,7 @@ export async function withRetries<R extends { response: Response; error?: unknow
     let delay: number | undefined;
     if (!result) {
       for (const s of callerSignals) s.throwIfAborted();
+      if (failure instanceof Cloud66RefusedError) throw failure;
       const timedOut = controller.signal.reason === TIMEOUT;
       const code = errorCode(failure);
       const mayRepeat = repeatable || (!timedOut && NEVER_SENT.test(code ?? ''));

@@ -267,10 +267,12 @@ describe('retries', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('a Retry-After longer than maxDelayMs, or past maxElapsedMs, is not waited for', async () => {
+  test('a Retry-After longer than maxDelayMs waits maxDelayMs; one past maxElapsedMs is not waited for', async () => {
+    const onRetry = vi.fn();
     const long = scripted(json(503, throttled, { 'Retry-After': '120' }));
-    const { error } = await client(long.fetch, { retry: { maxDelayMs: 1000 } }).GET('/stacks');
-    expect(long.fetch).toHaveBeenCalledTimes(1);
+    const { error } = await client(long.fetch, { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5, onRetry } }).GET('/stacks');
+    expect(long.fetch).toHaveBeenCalledTimes(2);
+    expect(onRetry).toHaveBeenCalledWith(expect.objectContaining({ delayMs: 5 }));
     expect(error!.retryAfterMs).toBe(120_000);
 
     const elapsed = scripted(json(503, throttled, { 'Retry-After': '0.05' }));

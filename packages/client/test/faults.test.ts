@@ -4,7 +4,8 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
-import { Cloud66ApiError, Cloud66NetworkError, Cloud66TimeoutError, createCloud66Client, type Cloud66ClientOptions } from '../src/index.js';
+import { gzipSync } from 'node:zlib';
+import { Cloud66ApiError, Cloud66NetworkError, Cloud66RefusedError, Cloud66TimeoutError, createCloud66Client, type Cloud66ClientOptions } from '../src/index.js';
 
 const TOKEN = 'fake-fault-token-9f8e7d';
 
@@ -22,12 +23,13 @@ let server: ReturnType<typeof createServer>;
 let baseUrl: string;
 const sockets = new Set<Socket>();
 let script: Behaviour[] = [];
-let seen: { method: string; url: string; at: number; authorization?: string }[] = [];
+let seen: { method: string; url: string; at: number; authorization?: string; host?: string; body: string }[] = [];
 
 beforeAll(async () => {
   server = createServer((req, res) => {
-    seen.push({ method: req.method!, url: req.url!, at: Date.now(), authorization: req.headers.authorization });
-    req.resume();
+    const entry = { method: req.method!, url: req.url!, at: Date.now(), authorization: req.headers.authorization, host: req.headers.host, body: '' };
+    seen.push(entry);
+    req.on('data', (c) => (entry.body += c));
     const behaviour = script.length > 1 ? script.shift()! : script[0]!;
     behaviour(req, res);
   });
@@ -170,5 +172,121 @@ describe('fault matrix on 127.0.0.1', () => {
     await getStacks();
     expect(seen[0]!.authorization).toBe(`Bearer ${TOKEN}`);
     expect(seen[0]!.url).not.toContain(TOKEN);
+  });
+});
+
+const redirect = (status: number, location: string): Behaviour => (_req, res) => res.writeHead(status, { Location: location }).end();
+// The same server under another name: a different origin, still loopback.
+const otherOrigin = () => baseUrl.replace('127.0.0.1', 'localhost');
+
+describe('redirects, followed by the client, hop by hop (127.0.0.1)', () => {
+  test('a same-origin 302 is followed with the token', async () => {
+    script = [redirect(302, '/moved'), ok];
+    const { data } = await getStacks();
+    expect(data).toBeDefined();
+    expect(seen.map((r) => [r.url, r.authorization])).toEqual([['/stacks', `Bearer ${TOKEN}`], ['/moved', `Bearer ${TOKEN}`]]);
+  });
+
+  test('a hop to plain http on another host is refused, not retried, and never sent', async () => {
+    script = [redirect(302, 'http://example.test/stacks')];
+    const error = await getStacks().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66RefusedError);
+    expect(error).toMatchObject({ reason: 'insecure_url', message: expect.stringContaining('http://example.test') });
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a cross-origin GET hop is followed without the token', async () => {
+    script = [redirect(302, `${otherOrigin()}/elsewhere`), ok];
+    await getStacks();
+    expect(seen[1]).toMatchObject({ url: '/elsewhere', authorization: undefined, host: expect.stringMatching(/^localhost:/) });
+  });
+
+  test('a 307 for a POST to another origin is refused: the body is never sent there', async () => {
+    script = [redirect(307, `${otherOrigin()}/stacks/uid-1/actions`)];
+    const error = await restart().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66RefusedError);
+    expect(error).toMatchObject({ reason: 'redirect', message: expect.stringContaining('refusing to send the request body on') });
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a same-origin 307 for a POST sends the same body again', async () => {
+    script = [redirect(307, '/stacks/uid-1/actions-moved'), ok];
+    await restart();
+    expect(seen.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', '/stacks/uid-1/actions', '{"command":"restart"}'],
+      ['POST', '/stacks/uid-1/actions-moved', '{"command":"restart"}'],
+    ]);
+  });
+
+  test('a 303 after a POST continues as a GET without the body', async () => {
+    script = [redirect(303, '/actions/1'), ok];
+    await restart();
+    expect(seen.map((r) => [r.method, r.url, r.body])).toEqual([
+      ['POST', '/stacks/uid-1/actions', '{"command":"restart"}'],
+      ['GET', '/actions/1', ''],
+    ]);
+  });
+
+  test('a redirect loop stops after 5 hops with Cloud66RefusedError, not retried', async () => {
+    script = [redirect(302, '/stacks')];
+    const error = await getStacks().catch((e: unknown) => e);
+    expect(error).toMatchObject({ name: 'Cloud66RefusedError', reason: 'redirect', message: expect.stringContaining('more than 5 redirects') });
+    expect(seen).toHaveLength(6);
+  });
+});
+
+describe('response size limit (127.0.0.1)', () => {
+  const big = JSON.stringify({ response: 'x'.repeat(5_000) });
+  const chunked: Behaviour = (_req, res) => {
+    res.writeHead(200, { 'Content-Type': 'application/json' });
+    for (let i = 0; i < big.length; i += 500) res.write(big.slice(i, i + 500));
+    res.end();
+  };
+  const gzipBomb: Behaviour = (_req, res) => {
+    const packed = gzipSync(big);
+    res.writeHead(200, { 'Content-Type': 'application/json', 'Content-Encoding': 'gzip', 'Content-Length': String(packed.length) });
+    res.end(packed);
+  };
+
+  test.each([
+    ['declared by Content-Length', send(200, big)],
+    ['chunked, without Content-Length', chunked],
+    ['compressed: small on the wire, large decoded', gzipBomb],
+  ])('a body over maxResponseBytes (%s) fails at once, never retried', async (_name, behaviour) => {
+    script = [behaviour];
+    const error = await getStacks(client({ maxResponseBytes: 1_000 })).catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66RefusedError);
+    expect(error).toMatchObject({ reason: 'too_large', message: 'cloud66-client: the response is larger than maxResponseBytes (1000)' });
+    expect(seen).toHaveLength(1);
+  });
+
+  test('a body within the limit is read whole, whatever its framing', async () => {
+    for (const behaviour of [send(200, big), chunked, gzipBomb]) {
+      script = [behaviour];
+      const { data } = await getStacks(client({ maxResponseBytes: 10_000 }));
+      expect(JSON.stringify(data)).toBe(big);
+    }
+  });
+
+  test('maxResponseBytes must be a positive number', () => {
+    for (const maxResponseBytes of [0, -1, NaN, Infinity]) {
+      expect(() => client({ maxResponseBytes }), String(maxResponseBytes)).toThrow(/maxResponseBytes must be a number/);
+    }
+  });
+});
+
+describe('Retry-After clamped into [minDelayMs, maxDelayMs] (127.0.0.1)', () => {
+  test('a huge Retry-After waits maxDelayMs, then retries', async () => {
+    script = [throttled({ 'Retry-After': '999999999' }), ok];
+    const { data } = await getStacks(client({ retry: { retries: 1, minDelayMs: 10, maxDelayMs: 150 } }));
+    expect(data).toBeDefined();
+    expect(gaps()[0]).toBeGreaterThanOrEqual(140);
+    expect(gaps()[0]).toBeLessThan(1_000);
+  });
+
+  test('a negative Retry-After waits minDelayMs, not nothing', async () => {
+    script = [throttled({ 'Retry-After': '-30' }), ok];
+    await getStacks(client({ retry: { retries: 1, minDelayMs: 120, maxDelayMs: 1_000 } }));
+    expect(gaps()[0]).toBeGreaterThanOrEqual(110);
   });
 });

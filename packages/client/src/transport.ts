@@ -1,0 +1,60 @@
+import { Cloud66RefusedError } from './errors.js';
+import { assertSecureUrl } from './retry.js';
+
+/** Default `maxResponseBytes`: far above any Cloud 66 answer (30 items a page), far below memory trouble. */
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
+
+const refuse = (message: string) => new Cloud66RefusedError('redirect', message);
+
+/**
+ * Sends `request` (made with `redirect: 'manual'`) and follows up to 5 redirects itself, so every
+ * hop passes the same https-or-loopback rule; the token goes to the first origin only, and a body
+ * is never sent to another origin.
+ */
+export async function sendFollowingRedirects(request: Request, send: (request: Request) => Promise<Response>): Promise<Response> {
+  // A copy to send the body again on a same-origin 307/308; only requests with a body pay for it.
+  let replay = request.body && request.clone();
+  for (let hops = 0; ; hops++) {
+    const response = await send(request);
+    const { status } = response;
+    const { url } = request;
+    const location = status > 300 && status < 309 && response.headers.get('location');
+    // Browsers hide the target of a redirect from code that asked for 'manual' (type "opaqueredirect").
+    if (!location && response.type != 'opaqueredirect') return response;
+    await response.body?.cancel();
+    if (!location || hops > 4) throw refuse(`not following redirects from ${url}`);
+    const target = assertSecureUrl(new URL(location, url).href);
+    const crossOrigin = target.origin != new URL(url).origin;
+    // RFC 9110 §15.4: 303, and 301/302 after a POST, continue as a GET without a body.
+    const asGet = status == 303 || (status < 303 && request.method == 'POST');
+    const headers = new Headers(request.headers);
+    if (crossOrigin) headers.delete('authorization');
+    if (asGet) headers.delete('content-type');
+    if (replay && !asGet && crossOrigin) throw refuse(`refusing to send the request body on to ${target.origin}`);
+    const body = replay && !asGet ? await replay.clone().arrayBuffer() : undefined;
+    request = new Request(target, { method: asGet ? 'GET' : request.method, headers, body, redirect: 'manual' });
+  }
+}
+
+/**
+ * The response, with its body cut off past `limit` bytes: a Content-Length over it is refused at
+ * once; a body without one (chunked, or compressed) is counted as it is read.
+ */
+export function capResponse(response: Response, limit: number): Response {
+  const tooLarge = () => new Cloud66RefusedError('too_large', `the response is larger than maxResponseBytes (${limit})`);
+  const declared = response.headers.get('content-length');
+  if (+declared! > limit) {
+    void response.body?.cancel();
+    throw tooLarge();
+  }
+  // A Content-Length frames an uncompressed body exactly; only other bodies need counting.
+  if (!response.body || (declared && !response.headers.has('content-encoding'))) return response;
+  let seen = 0;
+  const counted = new TransformStream<Uint8Array, Uint8Array>({
+    transform(chunk, controller) {
+      if ((seen += chunk.byteLength) > limit) controller.error(tooLarge());
+      else controller.enqueue(chunk);
+    },
+  });
+  return new Response(response.body.pipeThrough(counted), response);
+}
