@@ -22,7 +22,7 @@ export async function sendFollowingRedirects(request: Request, send: (request: R
     // Browsers hide the target of a redirect from code that asked for 'manual' (type "opaqueredirect").
     if (!location && response.type != 'opaqueredirect') return response;
     await response.body?.cancel();
-    if (!location || hops > 4) throw refuse(`not following redirects from ${url}`);
+    if (!location || hops > 4) throw refuse(location ? `more than 5 redirects from ${url}` : `${url} redirects, and this runtime hides where to`);
     const target = assertSecureUrl(new URL(location, url).href);
     const crossOrigin = target.origin != new URL(url).origin;
     // RFC 9110 §15.4: 303, and 301/302 after a POST, continue as a GET without a body.
