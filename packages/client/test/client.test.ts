@@ -4,6 +4,7 @@ import {
   Cloud66ActionFailedError,
   Cloud66ApiError,
   Cloud66NetworkError,
+  Cloud66RefusedError,
   Cloud66TimeoutError,
   PRODUCTION_BASE_URL,
   createCloud66,
@@ -288,6 +289,19 @@ describe('retries', () => {
     expect(parseRetryAfter('Wed, 31 Dec 2025 00:00:00 GMT', now)).toBe(0);
     expect(parseRetryAfter('soon', now)).toBeUndefined();
     expect(parseRetryAfter(null, now)).toBeUndefined();
+  });
+});
+
+describe('redirects in a browser', () => {
+  test("a redirect the runtime hides (fetch's opaqueredirect) is refused, not retried", async () => {
+    // What a browser's fetch gives for redirect: 'manual': status 0, no Location.
+    const hidden = { type: 'opaqueredirect', status: 0, ok: false, headers: new Headers(), body: null } as unknown as Response;
+    const { fetch, requests } = scripted(() => hidden);
+    const error = await client(fetch).GET('/stacks').catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(Cloud66RefusedError);
+    expect(error).toMatchObject({ reason: 'redirect', message: expect.stringContaining('redirects, and this runtime hides where to') });
+    expect(requests).toHaveLength(1);
+    expect(requests[0]!.redirect).toBe('manual');
   });
 });
 

@@ -36,7 +36,7 @@ export async function startPrism({ spec, port, dynamic = false, upstream, verbos
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port), '--verboseLevel', verbose ? 'info' : 'warn');
   if (dynamic) args.push('--dynamic');
-  const child = spawn(process.execPath, ['--require', WATCH_PARENT, PRISM_BIN, ...args], {
+  const child = spawn(process.execPath, ['--expose-gc', '--require', WATCH_PARENT, PRISM_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, FORCE_COLOR: '0' },
   });
@@ -74,5 +74,11 @@ export async function startPrism({ spec, port, dynamic = false, upstream, verbos
     }
     await new Promise((r) => setTimeout(r, 50));
   }
-  return { url: `http://127.0.0.1:${port}`, port, process: child, logs, stop, exited };
+  /** Prism's heap in use after a collection, in bytes (asked over the IPC channel). */
+  const heapUsed = () =>
+    new Promise((resolve) => {
+      child.once('message', (answer) => resolve(answer.heapUsed));
+      child.send('heap');
+    });
+  return { url: `http://127.0.0.1:${port}`, port, process: child, logs, stop, exited, heapUsed };
 }
