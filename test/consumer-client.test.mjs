@@ -120,7 +120,9 @@ const c66 = createCloud66({ token: 'fake-browser-token', baseUrl: window.MOCK_UR
 c66.stacks.list().then((page) => { window.result = { count: page.response.length, first: page.response[0].uid }; }, (error) => { window.result = { error: String(error) }; });`,
     );
     await build({ entryPoints: [join(scratch, 'browser-entry.mjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(scratch, 'site/app.js'), logLevel: 'silent', absWorkingDir: scratch });
-    writeFileSync(join(scratch, 'site/index.html'), `<!doctype html><meta charset="utf-8"><script>window.MOCK_URL = ${JSON.stringify(mock.url)}</script><script type="module" src="app.js"></script>`);
+    // No inline script: the page is served under the docs server's CSP (script-src 'self').
+    writeFileSync(join(scratch, 'site/config.js'), `window.MOCK_URL = ${JSON.stringify(mock.url)};`);
+    writeFileSync(join(scratch, 'site/index.html'), `<!doctype html><meta charset="utf-8"><script src="config.js"></script><script type="module" src="app.js"></script>`);
     const site = await serveSite(join(scratch, 'site'));
     const browser = await chromium.launch({ executablePath: CHROMIUM, args: ARGS });
     try {
