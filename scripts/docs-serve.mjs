@@ -11,6 +11,8 @@ if (!existsSync(join(root, 'index.html'))) {
   process.exit(2);
 }
 const port = portFromEnv('docs:serve', 'DOCS_PORT', 8080);
-const site = await startOrExit('docs:serve', () => serveSite(root, { port }), `DOCS_PORT=${port}`);
+let site;
+// Handled before the announcement, which a script may act on at once.
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, async () => (await site?.close(), process.exit(0)));
+site = await startOrExit('docs:serve', () => serveSite(root, { port }), `DOCS_PORT=${port}`);
 console.log(`reference docs at ${site.url}/  (Ctrl-C stops)`);
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => site.close().then(() => process.exit(0)));

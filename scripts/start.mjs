@@ -15,23 +15,27 @@ if (!existsSync(join(docsRoot, 'index.html'))) {
 const mockPort = portFromEnv('start', 'MOCK_PORT', 4010);
 const docsPort = portFromEnv('start', 'DOCS_PORT', 8080);
 
-const docs = await startOrExit('start', () => serveSite(docsRoot, { port: docsPort }), `set DOCS_PORT to another port`);
-const mock = await startOrExit('start', () => startMock({ port: mockPort }), `set MOCK_PORT to another port`);
-console.log(`mock API (Prism, seed examples)  ${mock.url}   e.g. curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);
-console.log(`reference docs                   ${docs.url}/`);
-console.log('Ctrl-C stops both.');
-
+// Signals are handled before anything is announced; one that comes while starting exits at once
+// (Prism, if already spawned, is killed on exit).
+let docs;
+let mock;
 let stopping = false;
 const stop = async (code) => {
   if (stopping) return;
   stopping = true;
-  await Promise.all([mock.stop(), docs.close()]);
+  await Promise.all([mock?.stop(), docs?.close()]);
   process.exit(code);
 };
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => stop(0));
+
+docs = await startOrExit('start', () => serveSite(docsRoot, { port: docsPort }), `set DOCS_PORT to another port`);
+mock = await startOrExit('start', () => startMock({ port: mockPort }), `set MOCK_PORT to another port`);
 mock.prism.process.once('exit', () => {
   if (!stopping) {
     console.error(`start: the mock stopped unexpectedly; Prism's last lines:\n${mock.prism.logs.slice(-10).join('\n')}`);
     stop(1);
   }
 });
+console.log(`mock API (Prism, seed examples)  ${mock.url}   e.g. curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);
+console.log(`reference docs                   ${docs.url}/`);
+console.log('Ctrl-C stops both.');

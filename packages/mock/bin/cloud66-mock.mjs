@@ -56,7 +56,18 @@ const integerFrom = (text, source) => {
   return Number(text);
 };
 
+// Signals are handled from the start, before anything is announced (a test may signal as soon as it
+// reads the announcement). One that comes while Prism starts exits at once; Prism is killed on exit.
 let mock;
+let stopping = false;
+const stop = async (code) => {
+  if (stopping) return;
+  stopping = true;
+  await mock?.stop();
+  process.exit(code);
+};
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => stop(0));
+
 try {
   mock = await startMock({
     port: integerFrom(values.port, '--port') ?? integerFrom(process.env.MOCK_PORT, 'MOCK_PORT') ?? 4010,
@@ -69,19 +80,10 @@ try {
   fail(error.name === 'MockStartError' ? error.message : `could not start: ${error.message}`);
 }
 
-console.log(`Cloud 66 API mock (Prism, ${values.dynamic ? 'generated data' : 'seed examples'}) listening on ${mock.url}`);
-console.log(`  try: curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);
-
-let stopping = false;
-const stop = async (code) => {
-  if (stopping) return;
-  stopping = true;
-  await mock.stop();
-  process.exit(code);
-};
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => stop(0));
 mock.prism.process.once('exit', (code, signal) => {
   if (stopping) return;
   console.error(`cloud66-mock: Prism exited (${code ?? signal}); its last lines:\n${mock.prism.logs.slice(-10).join('\n')}`);
   stop(1);
 });
+console.log(`Cloud 66 API mock (Prism, ${values.dynamic ? 'generated data' : 'seed examples'}) listening on ${mock.url}`);
+console.log(`  try: curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);

@@ -69,7 +69,8 @@ describe('cloud66-mock bin', () => {
     await listening(proc);
     expect(proc.tagged()).toHaveLength(2); // the bin and Prism
     proc.child.kill(signal);
-    expect((await proc.exited).code).toBe(0);
+    const { code, signal: killedBy, stderr } = await proc.exited;
+    expect({ code, killedBy, stderr }).toEqual({ code: 0, killedBy: null, stderr: '' });
     await eventually(() => proc.tagged().length === 0, 'Prism to exit');
   });
 
