@@ -1,6 +1,7 @@
-// Contract tests: every operation of the description, called through packages/client against a
-// real Prism mock, with each response's status, headers and body checked here with Ajv (2020
-// dialect): Prism's own validation has gaps (stoplightio/prism#2574, #2797, #2591).
+// Contract tests: every operation of the description, called through packages/client against the
+// real mock, in both its Prism mode (seed examples) and its stateful sandbox mode, with each
+// response's status, headers and body checked here with Ajv (2020 dialect): Prism's own validation
+// has gaps (stoplightio/prism#2574, #2797, #2591).
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { createCloud66Client, type Cloud66Client } from '../packages/client/src/index.js';
 import { startMock } from 'cloud66-mock';
@@ -10,22 +11,24 @@ import { sampleBody, sampleParams } from '../scripts/lib/samples.mjs';
 const doc = loadBundle();
 const validator = createValidator(doc);
 const all = operations(doc);
-const exercised = new Set<string>();
-
-let mock: Awaited<ReturnType<typeof startMock>>;
-let c66: Cloud66Client;
-
-beforeAll(async () => {
-  mock = await startMock();
-  c66 = createCloud66Client({ token: 'fake-contract-token', baseUrl: mock.url, retry: false });
-});
-afterAll(async () => {
-  await mock?.stop();
-});
-
 type Call = (path: string, init: Record<string, unknown>) => Promise<{ data?: unknown; error?: { message: string }; response: Response }>;
 
-describe('every operation against the mock', () => {
+describe.each([
+  ['the Prism mock (seed examples)', {}],
+  ['the sandbox (--stateful)', { stateful: true }],
+])('every operation against %s', (_mode, options) => {
+  const exercised = new Set<string>();
+  let mock: Awaited<ReturnType<typeof startMock>>;
+  let c66: Cloud66Client;
+
+  beforeAll(async () => {
+    mock = await startMock(options);
+    c66 = createCloud66Client({ token: 'fake-contract-token', baseUrl: mock.url, retry: false });
+  });
+  afterAll(async () => {
+    await mock?.stop();
+  });
+
   test.each(all.map((op) => [op.operation.operationId, op] as const))('%s', async (operationId, op) => {
     const params = sampleParams(doc, op);
     const body = sampleBody(doc, op);

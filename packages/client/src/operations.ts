@@ -50,7 +50,8 @@ export function bindResource<R>(client: Cloud66Client, table: Record<string, Ope
       const params: Record<string, unknown> = {};
       names.forEach((key, i) => (params[key] = args[i]));
       const options = (args[names.length + +hasBody] ?? {}) as ActionOptions<never, never>;
-      const init = { params: { path: params, query: options.query }, body: hasBody ? args[names.length] : undefined, headers: options.headers, signal: options.signal };
+      // Headers only when given: an undefined `headers` would replace the form encoding's Content-Type.
+      const init = { params: { path: params, query: options.query }, body: hasBody ? args[names.length] : undefined, ...(options.headers && { headers: options.headers }), signal: options.signal };
       return { init, options, params };
     };
     const method = async (...args: unknown[]) => {

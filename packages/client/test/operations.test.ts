@@ -55,6 +55,14 @@ describe('operation methods', () => {
     expect(error).toMatchObject({ status: 404, error: 'not_found', operation: 'GET /stacks/{stack_id}' });
   });
 
+  test('bodyEncoding "form": methods send the body form-encoded with its Content-Type', async () => {
+    const seen: (string | null)[] = [];
+    const { fetch, requests } = recording((request) => (seen.push(request.headers.get('content-type')), json({ response: { id: 1 } })));
+    await c66(fetch, { bodyEncoding: 'form' }).environmentVariables.create('uid', { key: 'A', value: 'b c' });
+    expect(seen).toEqual(['application/x-www-form-urlencoded']);
+    expect(requests[0]!.body).toBe('key=A&value=b+c');
+  });
+
   test('list methods return one page; .all() iterates every page', async () => {
     const { fetch, requests } = recording((request) => {
       const page = Number(new URL(request.url).searchParams.get('page') ?? 1);

@@ -9,13 +9,22 @@ const USAGE = `Usage: cloud66-mock [options]
 
 Serves the Cloud 66 API v3 mock on http://127.0.0.1:<port> until stopped.
 
+Modes:
+  (default)             Prism answers with the seed examples
+  --dynamic             Prism answers with data generated from the schemas
+  --stateful            the sandbox: writes take effect, actions finish, scopes, rate limit, OAuth
+
 Options:
-  --port N          port to listen on (default: MOCK_PORT or 4010; 0 picks a free one)
-  --dynamic         answer with data generated from the schemas instead of the seed examples
-  --body-limit N    largest request body in bytes, larger ones get 413 (default 1048576)
-  --verbose         print Prism's log of every request
-  -h, --help        show this help
-  -v, --version     show the version`;
+  --port N              port to listen on (default: MOCK_PORT or 4010; 0 picks a free one)
+  --rate-limit N        --stateful: requests per token per window (default 3600)
+  --rate-window S       --stateful: the window, in seconds (default 3600)
+  --action-seconds S    --stateful: how long an asynchronous action runs (default 2)
+  --body-limit N        largest request body in bytes, larger ones get 413 (default 1048576)
+  --verbose             print Prism's log of every request
+  -h, --help            show this help
+  -v, --version         show the version
+
+Sandbox controls (--stateful): POST /__sandbox/reset, POST /__sandbox/fail-next-action`;
 
 const fail = (message) => {
   console.error(`cloud66-mock: ${message}`);
@@ -30,6 +39,10 @@ try {
     options: {
       port: { type: 'string' },
       dynamic: { type: 'boolean' },
+      stateful: { type: 'boolean' },
+      'rate-limit': { type: 'string' },
+      'rate-window': { type: 'string' },
+      'action-seconds': { type: 'string' },
       'body-limit': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -49,12 +62,14 @@ if (values.version) {
   process.exit(0);
 }
 
-/** A whole number from a flag or variable, or a clear exit naming where it came from. */
-const integerFrom = (text, source) => {
+/** A whole (or, with `decimals`, any non-negative) number from a flag or variable, or a clear exit naming where it came from. */
+const numberFrom = (text, source, decimals = false) => {
   if (text === undefined) return undefined;
-  if (!/^\d+$/.test(text)) fail(`${source} must be a whole number (got ${JSON.stringify(text)})`);
+  if (!(decimals ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text)) fail(`${source} must be a ${decimals ? 'non-negative' : 'whole'} number (got ${JSON.stringify(text)})`);
   return Number(text);
 };
+const sandboxFlags = ['rate-limit', 'rate-window', 'action-seconds'].filter((flag) => values[flag] !== undefined);
+if (sandboxFlags.length && !values.stateful) fail(`--${sandboxFlags[0]} applies to --stateful only`);
 
 // Signals are handled from the start, before anything is announced (a test may signal as soon as it
 // reads the announcement). One that comes while Prism starts exits at once; Prism is killed on exit.
@@ -70,9 +85,13 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () =>
 
 try {
   mock = await startMock({
-    port: integerFrom(values.port, '--port') ?? integerFrom(process.env.MOCK_PORT, 'MOCK_PORT') ?? 4010,
+    port: numberFrom(values.port, '--port') ?? numberFrom(process.env.MOCK_PORT, 'MOCK_PORT') ?? 4010,
     dynamic: values.dynamic,
-    bodyLimit: integerFrom(values['body-limit'], '--body-limit'),
+    stateful: values.stateful,
+    rateLimit: numberFrom(values['rate-limit'], '--rate-limit'),
+    rateWindow: numberFrom(values['rate-window'], '--rate-window'),
+    actionSeconds: numberFrom(values['action-seconds'], '--action-seconds', true),
+    bodyLimit: numberFrom(values['body-limit'], '--body-limit'),
     verbose: values.verbose,
     onLog: values.verbose ? (line) => console.log(line) : undefined,
   });
@@ -85,5 +104,6 @@ mock.prism.process.once('exit', (code, signal) => {
   console.error(`cloud66-mock: Prism exited (${code ?? signal}); its last lines:\n${mock.prism.logs.slice(-10).join('\n')}`);
   stop(1);
 });
-console.log(`Cloud 66 API mock (Prism, ${values.dynamic ? 'generated data' : 'seed examples'}) listening on ${mock.url}`);
+const mode = values.stateful ? 'sandbox: stateful, behind Prism' : `Prism, ${values.dynamic ? 'generated data' : 'seed examples'}`;
+console.log(`Cloud 66 API mock (${mode}) listening on ${mock.url}`);
 console.log(`  try: curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);

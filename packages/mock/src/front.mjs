@@ -33,16 +33,21 @@ function sendError(res, status, description, details, headers = CORS, error = ER
   res.end(body);
 }
 
-/** "body.command: must be equal to one of ..." for each violation Prism reported in sl-violations. */
-function describeViolations(header) {
-  try {
-    return JSON.parse(header)
-      .map((v) => `${(v.location ?? []).slice(1).join('.') || 'request'}: ${v.message}`)
-      .join('; ');
-  } catch {
-    return header;
-  }
+/**
+ * "body.command: must be equal to one of ..." for each violation Prism reported (in its
+ * sl-violations header, or the `validation` list of its problem+json); response violations keep
+ * their "response." prefix.
+ */
+function describeViolations(list) {
+  return list.map((v) => `${(v.location ?? []).filter((part, i) => i > 0 || part !== 'request').join('.') || 'request'}: ${v.message}`).join('; ');
 }
+const parseJson = (text) => {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
 
 /**
  * Reads the body, resolving a Buffer, or undefined once it passes `limit` bytes (it stops
@@ -67,10 +72,11 @@ function readBody(req, limit) {
 }
 
 /**
- * The front's request handler. `upstream` is Prism's port; `allowedMethods(path)` lists the
- * methods the description declares for a path (for `Allow`).
+ * The front's request handler. `upstreamPort` is Prism's; `allowedMethods(path)` lists the methods
+ * the description declares for a path (for `Allow`); `direct` ({ port, matches(path) }) sends some
+ * paths straight to another server.
  */
-function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs }) {
+function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs, direct }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   const handle = async (req, res) => {
@@ -97,8 +103,10 @@ function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutM
     // The API accepts a `.json` suffix on any path (the official Go client sends one).
     const [rawPath, query] = req.url.split('?', 2);
     const path = rawPath.replace(/\.json$/, '');
-    const headers = { ...forwardable(req.headers), host: `127.0.0.1:${upstreamPort}`, 'content-length': body.length };
-    const upstream = httpRequest({ host: '127.0.0.1', port: upstreamPort, agent, method: req.method === 'HEAD' ? 'GET' : req.method, path: query === undefined ? path : `${path}?${query}`, headers });
+    // Paths outside the description (the sandbox's OAuth and controls) bypass Prism.
+    const port = direct?.matches(path) ? direct.port : upstreamPort;
+    const headers = { ...forwardable(req.headers), host: `127.0.0.1:${port}`, 'content-length': body.length };
+    const upstream = httpRequest({ host: '127.0.0.1', port, agent, method: req.method === 'HEAD' ? 'GET' : req.method, path: query === undefined ? path : `${path}?${query}`, headers });
     // A client that goes away cancels its upstream request; a silent upstream is given up on.
     res.once('close', () => res.writableFinished || upstream.destroy());
     upstream.setTimeout(upstreamTimeoutMs, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
@@ -133,16 +141,24 @@ function relay(answer, res, { path, allowedMethods }) {
   const parts = [];
   answer.on('data', (c) => parts.push(c));
   answer.once('end', () => {
-    let prismBody = {};
-    try {
-      prismBody = JSON.parse(Buffer.concat(parts).toString('utf8'));
-    } catch {}
+    const prismBody = parseJson(Buffer.concat(parts).toString('utf8')) ?? {};
     const own = typeof prismBody.error === 'string' ? prismBody : {};
-    const details = violations ? describeViolations(violations) : (prismBody.detail ?? prismBody.error?.message);
-    const description = own.error_description ?? prismBody.title ?? (status >= 500 ? 'The mock (Prism) failed on this request.' : 'The request was refused.');
+    const list = (violations && parseJson(violations)) ?? prismBody.validation;
+    const details = Array.isArray(list) ? describeViolations(list) : (violations ?? prismBody.detail ?? prismBody.error?.message);
+    let description = own.error_description ?? prismBody.title ?? (status >= 500 ? 'The mock (Prism) failed on this request.' : 'The request was refused.');
+    let answerStatus = status;
+    // Proxy mode (--stateful) with --errors: an invalid request is Prism's 422, which the
+    // description does not declare; the API answers such requests 400. An invalid answer from
+    // the sandbox is a 500 that says so, loudly.
+    if (status === 422 && Array.isArray(prismBody.validation)) {
+      answerStatus = 400;
+      description = 'The request cannot be parsed: a required parameter is missing or has an invalid value.';
+    } else if (/#VIOLATIONS$/.test(prismBody.type ?? '') && list?.some((v) => v.location?.[0] === 'response')) {
+      description = 'The sandbox answered with something the description does not allow (a sandbox bug; please report it).';
+    }
     delete headers['content-type'];
     delete headers['sl-violations'];
-    sendError(res, status, description, details, headers, own.error);
+    sendError(res, answerStatus, description, details, headers, own.error);
   });
 }
 

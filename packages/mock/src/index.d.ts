@@ -5,6 +5,14 @@ export interface MockOptions {
   port?: number;
   /** Answer with data generated from the schemas instead of the seed examples. */
   dynamic?: boolean;
+  /** The sandbox behind Prism's proxy: writes take effect, actions finish, scopes, rate limit, OAuth. */
+  stateful?: boolean;
+  /** Stateful: requests per token per window. Default 3600. */
+  rateLimit?: number;
+  /** Stateful: the rate-limit window, in seconds. Default 3600. */
+  rateWindow?: number;
+  /** Stateful: how long an asynchronous action runs before it finishes, in seconds. Default 2. */
+  actionSeconds?: number;
   /** Path of the OpenAPI description to serve. Default: the one this package ships. */
   spec?: string;
   /** Largest request body in bytes; a larger one is answered 413 without being held. Default 1 MiB. */
@@ -35,6 +43,14 @@ export interface RunningMock {
   stop(): Promise<void>;
 }
 
+/** The mock started with `stateful: true`: the sandbox, with its controls. */
+export interface RunningSandbox extends RunningMock {
+  /** Back to the seed data: writes, actions, OAuth tokens and rate counters forgotten. Also `POST /__sandbox/reset`. */
+  reset(): void;
+  /** The next asynchronous action ends with finished_success false and this message. Also `POST /__sandbox/fail-next-action`. */
+  failNextAction(message?: string): void;
+}
+
 /** Why the mock could not start: EINVALID (an option), EADDRINUSE, EACCES or ENOENT (the description). */
 export declare class MockStartError extends Error {
   readonly code: 'EINVALID' | 'EADDRINUSE' | 'EACCES' | 'ENOENT';
@@ -44,4 +60,5 @@ export declare class MockStartError extends Error {
 export declare const DESCRIPTION: string;
 
 /** Starts the mock; resolves once it answers requests. */
+export declare function startMock(options: MockOptions & { stateful: true }): Promise<RunningSandbox>;
 export declare function startMock(options?: MockOptions): Promise<RunningMock>;

@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import FindMyWay from 'find-my-way';
 import { createFrontServer } from './front.mjs';
 import { freePort, startPrism } from './prism.mjs';
+import { CONTROL_PREFIX, createSandbox } from './sandbox/index.mjs';
 
 /** The description the package ships (copied from generated/openapi.json by `build`). */
 export const DESCRIPTION = fileURLToPath(new URL('../openapi.json', import.meta.url));
 
-const DEFAULTS = { port: 0, dynamic: false, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
+const DEFAULTS = { port: 0, dynamic: false, stateful: false, rateLimit: 3600, rateWindow: 3600, actionSeconds: 2, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 
 /** A bad option, busy port or missing file: `code` says which, the message says what to do. */
@@ -31,6 +32,10 @@ function validate(options) {
   integer('port', 0, 65535);
   integer('bodyLimit', 1, 2 ** 31 - 1);
   integer('upstreamTimeoutMs', 1, 2 ** 31 - 1);
+  integer('rateLimit', 1, 2 ** 31 - 1);
+  integer('rateWindow', 1, 2 ** 21);
+  if (!(o.actionSeconds >= 0 && o.actionSeconds <= 86_400)) throw new MockStartError('EINVALID', `actionSeconds must be a number from 0 to 86400 (got ${JSON.stringify(o.actionSeconds)})`);
+  if (o.stateful && o.dynamic) throw new MockStartError('EINVALID', 'stateful and dynamic are two modes; choose one');
   if (!existsSync(o.spec)) throw new MockStartError('ENOENT', `the description ${o.spec} is missing${o.spec === DESCRIPTION ? ' (run `pnpm --filter cloud66-mock build`)' : ''}`);
   return o;
 }
@@ -62,19 +67,26 @@ const listen = (server, port) =>
 export async function startMock(options = {}) {
   const o = validate(options);
   const prismPort = await freePort();
-  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, allowedMethods: methodsBySpecPath(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs });
+  // --stateful: the sandbox on a private port is Prism's upstream; OAuth and controls skip Prism.
+  const sandbox = o.stateful ? createSandbox(JSON.parse(readFileSync(o.spec, 'utf8')), { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000 }) : undefined;
+  if (sandbox) await listen(sandbox.server, 0);
+  const direct = sandbox && { port: sandbox.server.address().port, matches: (path) => path.startsWith('/oauth/') || path.startsWith(CONTROL_PREFIX) };
+  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, allowedMethods: methodsBySpecPath(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct });
   try {
     await listen(server, o.port);
   } catch (error) {
+    sandbox?.server.close();
     if (error.code === 'EADDRINUSE') throw new MockStartError('EADDRINUSE', `port ${o.port} on 127.0.0.1 is in use (choose another with --port or MOCK_PORT)`);
     if (error.code === 'EACCES') throw new MockStartError('EACCES', `port ${o.port} on 127.0.0.1 needs privileges this process lacks (choose one above 1023)`);
     throw error;
   }
   let prism;
   try {
-    prism = await startPrism({ spec: o.spec, port: prismPort, dynamic: o.dynamic, verbose: o.verbose, onLog: o.onLog });
+    const upstream = sandbox && `http://127.0.0.1:${sandbox.server.address().port}`;
+    prism = await startPrism({ spec: o.spec, port: prismPort, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
   } catch (error) {
     await new Promise((ok) => server.close(ok));
+    sandbox?.server.close();
     throw error;
   }
   const { port } = server.address();
@@ -89,8 +101,13 @@ export async function startMock(options = {}) {
         await new Promise((ok) => server.close(() => ok()));
         closeUpstream();
         await prism.stop();
+        if (sandbox) {
+          sandbox.server.closeAllConnections();
+          await new Promise((ok) => sandbox.server.close(() => ok()));
+        }
       })();
       return stopped;
     },
+    ...(sandbox && { reset: sandbox.reset, failNextAction: sandbox.failNextAction }),
   };
 }

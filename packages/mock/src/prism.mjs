@@ -29,13 +29,15 @@ export async function freePort() {
 /**
  * Runs `prism mock <spec>` (or `prism proxy <spec> <upstream>`) on 127.0.0.1:`port` and resolves
  * once it listens: { url, port, process, logs, stop }. Prism logs at "warn" unless `verbose`;
- * `onLog` sees every line.
+ * `onLog` sees every line. `errors` (proxy mode) makes violations answers instead of headers.
  */
-export async function startPrism({ spec, port, dynamic = false, upstream, verbose = false, onLog, timeoutMs = 30_000 }) {
+export async function startPrism({ spec, port, dynamic = false, upstream, errors = false, verbose = false, onLog, timeoutMs = 30_000 }) {
   port ??= await freePort();
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port), '--verboseLevel', verbose ? 'info' : 'warn');
   if (dynamic) args.push('--dynamic');
+  // Proxy mode: refuse invalid requests instead of forwarding them, and fail invalid responses.
+  if (errors) args.push('--errors');
   const child = spawn(process.execPath, ['--expose-gc', '--require', WATCH_PARENT, PRISM_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, FORCE_COLOR: '0' },
