@@ -36,7 +36,7 @@ describe('cloud66-mock from its packed tarball', () => {
   test('the tarball holds the bin, the sources, the description, README and LICENSE, and no tests', async () => {
     const { stdout } = await run('tar', ['-tzf', join(scratch, tarball)]);
     const files = stdout.split('\n').filter(Boolean);
-    for (const file of ['package/bin/cloud66-mock.mjs', 'package/src/index.mjs', 'package/src/index.d.ts', 'package/src/front.mjs', 'package/src/watch-parent.cjs', 'package/openapi.json', 'package/README.md', 'package/LICENSE']) {
+    for (const file of ['package/bin/cloud66-mock.mjs', 'package/src/index.mjs', 'package/src/index.d.ts', 'package/src/front.mjs', 'package/src/watch-parent.cjs', 'package/openapi.json', 'package/README.md', 'package/CHANGELOG.md', 'package/LICENSE']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /package\/test\//.test(f))).toEqual([]);
@@ -52,6 +52,21 @@ describe('cloud66-mock from its packed tarball', () => {
     expect((await stacks.json()).response.length).toBeGreaterThan(0);
     expect((await fetch(`${url}/stacks/%FF`, AUTH)).status).toBe(400);
     proc.child.kill('SIGINT');
+    expect((await proc.exited).code).toBe(0);
+    await eventually(() => proc.tagged().length === 0, 'Prism to stop');
+  });
+
+  test('npx cloud66-mock --stateful: writes take effect, and SIGTERM stops it', async () => {
+    const proc = runTagged([join(scratch, 'node_modules/cloud66-mock/bin/cloud66-mock.mjs'), '--stateful', '--port', '0', '--action-seconds', '0'], { cwd: scratch });
+    started.push(proc);
+    await eventually(() => /listening on (http:\S+)/.test(proc.out.stdout) || proc.child.exitCode !== null, 'the sandbox to listen', 30_000);
+    const url = proc.out.stdout.match(/listening on (http:\S+)/)[1];
+    const stack = (await (await fetch(`${url}/stacks`, AUTH)).json()).response[0].uid;
+    const write = await fetch(`${url}/stacks/${stack}/environments`, { method: 'POST', headers: { ...AUTH.headers, 'Content-Type': 'application/x-www-form-urlencoded' }, body: 'key=FROM_CONSUMER&value=1' });
+    expect(write.status).toBe(200);
+    const keys = (await (await fetch(`${url}/stacks/${stack}/environments`, AUTH)).json()).response.map((v) => v.key);
+    expect(keys).toContain('FROM_CONSUMER');
+    proc.child.kill('SIGTERM');
     expect((await proc.exited).code).toBe(0);
     await eventually(() => proc.tagged().length === 0, 'Prism to stop');
   });

@@ -150,7 +150,9 @@ function relay(answer, res, { path, allowedMethods }) {
     // Proxy mode (--stateful) with --errors: an invalid request is Prism's 422, which the
     // description does not declare; the API answers such requests 400. An invalid answer from
     // the sandbox is a 500 that says so, loudly.
-    if (status === 422 && Array.isArray(prismBody.validation)) {
+    if (status === 401 && prismBody.type) {
+      description = 'Authentication is required: send the token as Authorization: Bearer <token>.';
+    } else if (status === 422 && Array.isArray(prismBody.validation)) {
       answerStatus = 400;
       description = 'The request cannot be parsed: a required parameter is missing or has an invalid value.';
     } else if (/#VIOLATIONS$/.test(prismBody.type ?? '') && list?.some((v) => v.location?.[0] === 'response')) {

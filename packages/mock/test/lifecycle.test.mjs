@@ -27,6 +27,9 @@ describe('cloud66-mock bin', () => {
     [['--port', '70000'], /^cloud66-mock: port must be an integer from 0 to 65535 \(got 70000\)\n$/],
     [['--body-limit', '-1'], /^cloud66-mock: Option '--body-limit' argument is ambiguous/],
     [['extra'], /^cloud66-mock: Unexpected argument 'extra'/],
+    [['--rate-limit', '5'], /^cloud66-mock: --rate-limit applies to --stateful only\n$/],
+    [['--stateful', '--dynamic'], /^cloud66-mock: stateful and dynamic are two modes; choose one\n$/],
+    [['--stateful', '--action-seconds', 'soon'], /^cloud66-mock: --action-seconds must be a non-negative number \(got "soon"\)\n$/],
   ])('%j: one clear line, exit code 2, no Prism', async (args, message) => {
     const proc = run([BIN, ...args]);
     const { code, stderr, stdout } = await proc.exited;
@@ -74,8 +77,8 @@ describe('cloud66-mock bin', () => {
     await eventually(() => proc.tagged().length === 0, 'Prism to exit');
   });
 
-  test('SIGKILL of the bin: Prism notices its parent is gone and exits', async () => {
-    const proc = run([BIN, '--port', '0']);
+  test.each([[[]], [['--stateful']]])('SIGKILL of the bin %j: Prism notices its parent is gone and exits', async (mode) => {
+    const proc = run([BIN, '--port', '0', ...mode]);
     await listening(proc);
     proc.child.kill('SIGKILL');
     await proc.exited;
