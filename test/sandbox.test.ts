@@ -100,7 +100,7 @@ describe('writes take effect, actions finish', () => {
     expect((await c66.firewallRules.list(STACK)).response).toHaveLength(rules + 1);
 
     const backups = (await c66.backups.list(STACK)).response.length;
-    await c66.backups.create(STACK, { db_type: 'mysql' } as never);
+    await c66.backups.create(STACK, { db_type: 'mysql' });
     expect((await c66.backups.list(STACK)).response).toHaveLength(backups + 1);
 
     const stack = await c66.stacks.create({ name: 'sandbox-app', environment: 'staging', service_yaml: 'services: {}' }, { wait: WAIT });
@@ -112,6 +112,25 @@ describe('writes take effect, actions finish', () => {
     await c66.users.updateDevice(user.id, 'sandbox-device', { device_type: 2, sub_type: 1 });
     await c66.users.deleteDevice(user.id, 'sandbox-device');
     expect(await c66.users.deleteDevice(user.id, 'sandbox-device').catch((e: Cloud66ApiError) => e.status)).toBe(404);
+  });
+
+  test('services scale and stop; notifications and server settings update', async () => {
+    const c66 = client();
+    const service = (await c66.services.list(STACK)).response[0]!;
+    const server = (await c66.servers.list(STACK)).response[0]!;
+    await c66.services.scale(STACK, { service_name: service.name, server_count: { [server.uid]: 3 } }, { wait: WAIT });
+    expect((await c66.services.get(STACK, service.name)).response.containers).toHaveLength(3);
+    await c66.services.stop(STACK, service.name, { wait: WAIT });
+    expect((await c66.services.get(STACK, service.name)).response.containers).toEqual([]);
+    expect((await c66.containers.list(STACK)).response.filter((c) => c.service_name === service.name)).toEqual([]);
+
+    const notification = (await c66.notifications.list(STACK)).response[0]!;
+    await c66.notifications.update(STACK, notification.id, { channels: ['email'] });
+    expect((await c66.notifications.get(STACK, notification.id)).response.channels).toEqual(['email']);
+
+    const setting = (await c66.serverSettings.list(STACK, server.uid)).response[0]!;
+    await c66.serverSettings.update(STACK, server.uid, setting.key, { value: 'renamed' }, { wait: WAIT });
+    expect((await c66.serverSettings.get(STACK, server.uid, setting.key)).response.value).toBe('renamed');
   });
 
   test('reset() brings back the seed data', async () => {

@@ -184,7 +184,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     },
     scaleService: (params, body) => {
       const { item: service } = itemOf('/stacks/{stack_id}/services', params, body.service_name, 'service');
-      const count = integer(body.server_count) ?? integer(body.server_group_count);
+      // CountMaps ({server uid or group: containers}), as objects or, in form bodies, as JSON text.
+      const counts = [body.server_count, body.server_group_count].filter((m) => m !== undefined).map((m) => (typeof m === 'string' ? JSON.parse(m) : m));
+      const count = counts.length ? Math.max(...counts.map((m) => Object.values(m).reduce((sum, n) => sum + Number(n), 0))) : undefined;
       return one(startAction(params.stack_id, { action: 'service_scale', resource_type: 'service', resource_id: service.name }, () => {
         if (count === undefined || !service.containers.length) return;
         const first = service.containers[0];
