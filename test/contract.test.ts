@@ -59,6 +59,22 @@ describe.each([
     }
   });
 
+  test('every GET answers the same with a .json suffix (the official Go client and the seeds\' curl examples send it)', async () => {
+    const differ = [];
+    for (const op of all.filter((o) => o.method === 'get')) {
+      const { path, query } = sampleParams(doc, op) as { path: Record<string, unknown>; query: Record<string, unknown> };
+      const url = mock.url + op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(path[name])));
+      const search = new URLSearchParams(Object.entries(query).map(([k, v]) => [k, String(v)])).toString();
+      const get = async (target: string) => {
+        const answer = await fetch(search ? `${target}?${search}` : target, { headers: { Authorization: 'Bearer fake-contract-token' } });
+        return `${answer.status} ${await answer.text()}`;
+      };
+      const [plain, suffixed] = [await get(url), await get(`${url}.json`)];
+      if (!plain.startsWith('200') || plain !== suffixed) differ.push(`${op.operation.operationId}: ${plain.slice(0, 60)} / ${suffixed.slice(0, 60)}`);
+    }
+    expect(differ).toEqual([]);
+  });
+
   test('coverage: every operation of the description was exercised', () => {
     const missing = all.map((op) => op.operation.operationId).filter((id) => !exercised.has(id));
     expect(missing).toEqual([]);

@@ -146,6 +146,8 @@ describe('writes take effect, actions finish', () => {
     await c66.environmentVariables.delete(STACK, 'MY_ENV_1');
     expect((await fetch(`${mock.url}/__sandbox/reset`, { method: 'POST' })).status).toBe(204);
     expect((await c66.environmentVariables.list(STACK)).response.map((v) => v.key)).toContain('MY_ENV_1');
+    expect((await fetch(`${mock.url}/__sandbox/fail-next-action`, { method: 'POST', body: '{"message":' })).status).toBe(400);
+    expect((await fetch(`${mock.url}/__sandbox/nothing`, { method: 'POST' })).status).toBe(404);
     expect((await fetch(`${mock.url}/__sandbox/fail-next-action`, { method: 'POST', body: '{"message":"over HTTP"}' })).status).toBe(204);
     const error = await c66.stacks.runAction(STACK, { command: 'restart' }, { wait: WAIT }).catch((e: unknown) => e);
     expect((error as Cloud66ActionFailedError).action.finished_message).toBe('over HTTP');

@@ -68,6 +68,8 @@ function readBody(req, limit) {
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks, size)));
     req.once('error', reject);
+    // A client gone mid-body may end the request with neither 'end' nor 'error'.
+    req.once('close', () => req.complete || reject(new Error('aborted')));
   });
 }
 

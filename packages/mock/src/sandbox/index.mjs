@@ -359,7 +359,15 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
   const control = (req, res, url, text) => {
     if (req.method !== 'POST') return json(res, 405, { error: 'method_not_allowed', error_description: 'Sandbox controls take POST.' }, { allow: 'POST' });
     if (url.pathname === `${CONTROL_PREFIX}reset`) reset();
-    else if (url.pathname === `${CONTROL_PREFIX}fail-next-action`) failNext = (text && JSON.parse(text).message) || 'The action failed (made to fail by the sandbox).';
+    else if (url.pathname === `${CONTROL_PREFIX}fail-next-action`) {
+      let message;
+      try {
+        message = text ? JSON.parse(text).message : undefined;
+      } catch (error) {
+        return json(res, 400, { error: 'bad_request', error_description: 'The body must be JSON: {"message": "..."}.', details: `body: ${error.message}` });
+      }
+      failNext = message || 'The action failed (made to fail by the sandbox).';
+    }
     else return json(res, 404, { error: 'not_found', error_description: `No sandbox control ${url.pathname}.`, details: 'controls: reset, fail-next-action' });
     json(res, 204);
   };
