@@ -2,19 +2,16 @@
 // scratch project outside the workspace, then imported (ESM), required (CJS), type-checked under
 // NodeNext and Bundler resolution, and bundled with esbuild for a browser page that calls the mock
 // in Chromium (cross-origin, so CORS is exercised). Each step calls the real mock on 127.0.0.1.
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { startMock } from 'cloud66-mock';
 import { repoRoot } from '../scripts/lib/spec-index.mjs';
 import { serveSite } from '../packages/docs/src/serve.mjs';
+import { installPacked, run } from './support/consumer.mjs';
 
-const run = promisify(execFile);
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 const TSC = join(repoRoot, 'node_modules/typescript/bin/tsc');
@@ -25,12 +22,7 @@ let mock;
 let tarball;
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'cloud66-consumer-'));
-  await run('pnpm', ['pack', '--pack-destination', scratch], { cwd: join(repoRoot, 'packages/client') });
-  tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'consumer', private: true, version: '0.0.0' }));
-  // A plain npm project, as a consumer has: the tarball plus its dependencies from the registry.
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`], { cwd: scratch });
+  ({ scratch, tarball } = await installPacked('client'));
   mock = await startMock();
 }, 180_000);
 

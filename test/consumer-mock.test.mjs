@@ -1,16 +1,13 @@
 // cloud66-mock as a consumer meets it: packed with `pnpm pack`, installed from the tarball (its
 // dependencies, Prism included, from the registry) into a scratch project outside the workspace,
 // then run as `npx cloud66-mock`, imported (ESM), required (CJS) and type-checked (NodeNext).
-import { execFile } from 'node:child_process';
-import { mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
 import { repoRoot } from '../scripts/lib/spec-index.mjs';
+import { installPacked, run } from './support/consumer.mjs';
 import { eventually, runTagged } from './support/system.mjs';
 
-const run = promisify(execFile);
 const TSC = join(repoRoot, 'node_modules/typescript/bin/tsc');
 const AUTH = { headers: { Authorization: 'Bearer fake-consumer-token' } };
 let scratch;
@@ -18,11 +15,7 @@ let tarball;
 const started = [];
 
 beforeAll(async () => {
-  scratch = mkdtempSync(join(tmpdir(), 'cloud66-mock-consumer-'));
-  await run('pnpm', ['pack', '--pack-destination', scratch], { cwd: join(repoRoot, 'packages/mock') });
-  tarball = readdirSync(scratch).find((f) => f.endsWith('.tgz'));
-  writeFileSync(join(scratch, 'package.json'), JSON.stringify({ name: 'mock-consumer', private: true, version: '0.0.0', type: 'module' }));
-  await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, '@types/node@20'], { cwd: scratch });
+  ({ scratch, tarball } = await installPacked('mock', { project: { type: 'module' }, extra: ['@types/node@20'] }));
 }, 300_000);
 
 afterEach(() => started.splice(0).forEach((proc) => proc.killTagged()));

@@ -5,7 +5,7 @@ import { connect } from 'node:net';
 import { afterEach, describe, expect, test } from 'vitest';
 import { createFrontServer } from '../src/front.mjs';
 import { MAX_JSON_DEPTH, checkBody, checkTarget } from '../src/guards.mjs';
-import { eventually, serverConnections } from '../../../test/support/system.mjs';
+import { eventually, rawHttp, serverConnections } from '../../../test/support/system.mjs';
 
 const running = [];
 const listen = async (server) => {
@@ -36,18 +36,8 @@ async function frontOver(handler, options = {}) {
   return { url: `http://127.0.0.1:${port}`, port, upstreamPort, seen };
 }
 
-/** Sends raw bytes and resolves everything the server wrote before closing (or after `waitMs`). */
-function rawExchange(port, bytes, waitMs = 3_000) {
-  return new Promise((resolve) => {
-    const socket = connect(port, '127.0.0.1');
-    let out = '';
-    const timer = setTimeout(() => socket.destroy(), waitMs);
-    socket.on('data', (d) => (out += d));
-    socket.on('error', () => {});
-    socket.on('close', () => (clearTimeout(timer), resolve(out)));
-    socket.write(bytes);
-  });
-}
+/** Everything the server wrote back to raw bytes, as text. */
+const rawExchange = async (port, bytes) => (await rawHttp(port, bytes)).text;
 
 const ok = (req, res) => req.on('end', () => res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}')).resume();
 
@@ -96,15 +86,11 @@ describe('forwarding', () => {
 describe('limits and giving up', () => {
   test('a body over the limit is answered 413 while it streams, and never reaches the upstream', async () => {
     const front = await frontOver(ok);
-    const answer = await new Promise((resolve) => {
-      const socket = connect(front.port, '127.0.0.1');
-      let out = '';
-      socket.on('data', (d) => (out += d));
-      socket.on('error', () => {});
-      socket.on('close', () => resolve(out));
-      socket.write('POST /stacks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n');
+    const { text: answer } = await rawHttp(front.port, 'POST /stacks HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nTransfer-Encoding: chunked\r\n\r\n', {
       // 4 KiB in 512-byte chunks against a 1 KiB limit, then the client keeps the socket open.
-      for (let i = 0; i < 8; i++) socket.write(`200\r\n${'x'.repeat(512)}\r\n`);
+      then: (socket) => {
+        for (let i = 0; i < 8; i++) socket.write(`200\r\n${'x'.repeat(512)}\r\n`);
+      },
     });
     expect(answer).toMatch(/^HTTP\/1.1 413/);
     expect(answer).toMatch(/connection: close/i);
