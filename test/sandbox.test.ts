@@ -108,7 +108,8 @@ describe('writes take effect, actions finish', () => {
     expect(created).toMatchObject({ environment: 'staging', status: 1, uid: stack.response.resource_id });
 
     const user = (await c66.users.list()).response[0]!;
-    await c66.users.createDevice(user.id, { device_type: 1, sub_type: 2, token: 'sandbox-device' });
+    const device = await c66.users.createDevice(user.id, { device_type: 1, sub_type: 2, token: 'sandbox-device' });
+    expect(device.response).toMatchObject({ created_at: expect.stringMatching(/ UTC$/), created_at_iso: expect.stringMatching(/Z$/) });
     await c66.users.updateDevice(user.id, 'sandbox-device', { device_type: 2, sub_type: 1 });
     await c66.users.deleteDevice(user.id, 'sandbox-device');
     expect(await c66.users.deleteDevice(user.id, 'sandbox-device').catch((e: Cloud66ApiError) => e.status)).toBe(404);

@@ -266,10 +266,10 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     createDevice: (params, body) => {
       const { item: user } = itemOf('/users', params, params.id, 'user');
       const devices = store.items(`/users/${user.id}/devices`);
-      const device = { device_type: integer(body.device_type), sub_type: integer(body.sub_type), token: body.token, enabled: true };
-      touch(device, ['created_at', 'updated_at', 'created_at_iso', 'updated_at_iso']);
-      device.created_at = stampLike('x UTC');
-      device.updated_at = device.created_at;
+      // Both timestamp styles, as the seed's device shows them.
+      const legacy = stampLike(' UTC');
+      const iso = stampLike(undefined);
+      const device = { device_type: integer(body.device_type), sub_type: integer(body.sub_type), token: body.token, enabled: true, created_at: legacy, updated_at: legacy, created_at_iso: iso, updated_at_iso: iso };
       const existing = devices.findIndex((d) => d.token === device.token);
       if (existing >= 0) devices.splice(existing, 1);
       devices.push(device);
