@@ -236,7 +236,7 @@ export interface paths {
         post?: never;
         /**
          * Stop a service
-         * @description Stop all containers of the given service on the stack, across all servers unless server_uid is given. Asynchronous: answers with the action.
+         * @description Stop all containers of the given service on the stack, across all servers unless `server_uid` is given. Like every parameter of the API, `server_uid` may also travel in a JSON body, as the official Go client sends it (ERRATA.md E-GO-3). Asynchronous: answers with the action.
          */
         delete: operations["stopService"];
         options?: never;
@@ -758,7 +758,7 @@ export interface paths {
         put?: never;
         /**
          * Create a backup task or import a backup
-         * @description Two actions share this method and path: create a new backup task (New Backup), or import an external backup file into a backup group (Import Backup). The body tells them apart: only an import has remote_url.
+         * @description Two actions share this method and path: create a new backup task (New Backup), or import an external backup file into a backup group (Import Backup). The body tells them apart: only an import has `group` and `remote_url`, and neither variant allows the other's fields.
          */
         post: operations["createBackup"];
         delete?: never;
@@ -1068,163 +1068,10 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description An account the caller belongs to. */
-        Account: {
-            /** @description The account id. */
-            id: number;
-            /** @description The email address of the account owner. */
-            owner: string;
-            created_at_iso?: components["schemas"]["IsoTimestamp"];
-            updated_at_iso?: components["schemas"]["IsoTimestamp"];
-            /** @description Number of stacks in the account. */
-            stack_count?: number;
-            /** @description The clouds the account's stacks use. */
-            used_clouds?: string[];
-        };
-        /** @description A managed database backup of a stack. */
-        Backup: {
-            /** @description The backup id. */
-            id: number;
-            /** @description The UID of the server the backup was taken on. */
-            server_uid?: string;
-            db_type: components["schemas"]["DatabaseType"];
-            /** @description The name of the database. */
-            database_name?: string;
-            /** @description The base name of the backup files. */
-            file_base?: string | null;
-            backup_date_iso?: components["schemas"]["IsoTimestamp"];
-            /** @description Status code of the backup. */
-            backup_status?: number;
-            /** @description Output of the backup, if any. */
-            backup_result?: string | null;
-            /** @description Status code of the last restore. */
-            restore_status?: number | null;
-            /** @description Output of the last restore, if any. */
-            restore_result?: string | null;
-            created_at_iso?: components["schemas"]["IsoTimestamp"];
-            updated_at_iso?: components["schemas"]["IsoTimestamp"];
-            /** @description Status code of the last verification. */
-            verify_status?: number | null;
-            /** @description Output of the last verification, if any. */
-            verify_result?: string | null;
-            /** @description Where the backup is stored. */
-            storage_path?: string;
-            /** @description Tables left out of the backup. */
-            skip_tables?: string | null;
-            /** @description Size of the backup in bytes. */
-            backup_size?: number;
-        };
-        /**
-         * @description A database type.
-         * @enum {string}
-         */
-        DatabaseType: "mysql" | "postgresql" | "redis" | "mongodb";
-        /** @description A file of a backup. */
-        BackupFile: {
-            /** @description The file id, such as `tar` or `tar-aa`. */
-            id: string;
-            /** @description The file name. */
-            name: string;
-        };
-        /** @description A temporary public URL to download a backup file. */
-        BackupFileLink: {
-            /** @description Whether the URL could be made. */
-            ok: boolean;
-            /**
-             * Format: uri
-             * @description A signed, expiring URL to the file.
-             */
-            public_url: string;
-        };
-        /**
-         * New backup task
-         * @description Create a new backup task.
-         */
-        NewBackupRequest: {
-            /**
-             * @description Comma-separated database types that need backup tasks (valid options: all, mysql, postgresql, redis, mongodb).
-             * @example mysql,redis
-             */
-            db_type?: string;
-            /**
-             * @description Frequency of the backup task in cron schedule format.
-             * @example 0 *\/1 * * *
-             */
-            frequency?: string;
-            /**
-             * @description Number of previous backups to keep.
-             * @example 10
-             */
-            keep_count?: number;
-            /**
-             * @description Compress the backups with gzip.
-             * @example false
-             */
-            gzip?: boolean;
-            /**
-             * @description Tables that must be excluded from the backup.
-             * @example my_log_table
-             */
-            excluded_tables?: string;
-            /**
-             * @description Run the backup task on a replica server if available.
-             * @example false
-             */
-            run_on_replica_server?: boolean;
-        };
-        /**
-         * Import an external backup
-         * @description Import an external backup file into a backup group.
-         */
-        ImportBackupRequest: {
-            /**
-             * @description The id of the backup group the imported backup is restored in.
-             * @example 5
-             */
-            group: number;
-            db_type: components["schemas"]["DatabaseType"];
-            /**
-             * Format: uri
-             * @description A URL to the backup file to import.
-             * @example https://s3.amazonaws.com/c66-managed-backup-non-prod/2aad2bb5a70e621ecf251fbd85af6927/backups/09a7dec0efdaa19b44148fccbf6128ec/redis/redis_23/2014.07.01.07.00.46/redis_23.tar
-             */
-            remote_url: string;
-        };
-        /** @description Either a new backup task, or an external backup to import (told apart by `remote_url`, which only an import has). */
-        CreateBackupRequest: components["schemas"]["NewBackupRequest"] | components["schemas"]["ImportBackupRequest"];
-        /** @description A cloud provider the account can use, with its regions and server sizes. */
-        Cloud: {
-            /** @description The cloud id, used as `cloud_id` and as `cloud` when creating a stack. */
-            name: string;
-            /** @description The cloud's display name. */
-            display_name: string;
-            regions: components["schemas"]["CloudRegion"][];
-            server_sizes: components["schemas"]["CloudServerSize"][];
-        };
-        CloudRegion: {
-            /** @description The region id, used as `region` when creating a stack. */
-            id: string;
-            /** @description The region's display name. */
-            name: string;
-            /** @description The region's former (numeric) id, for clouds that renamed their regions. */
-            old_id?: string;
-        };
-        CloudServerSize: {
-            /** @description The server size id, used as `size` when creating a stack. */
-            id: string;
-            /** @description The server size's display name. */
-            name: string;
-        };
         /** @description Every response body wraps its payload in `response`. Lists add `count` and `pagination` (see `PagedEnvelope`). */
         Envelope: {
             /** @description The payload of the response. */
             response: unknown;
-        };
-        /** @description The envelope of a paged list. */
-        PagedEnvelope: components["schemas"]["Envelope"] & {
-            /** @description Number of items the server reports for this response. The seeds are not consistent about whether it counts the page or the whole list (see ERRATA.md); do not page by it. */
-            count: number;
-            pagination: components["schemas"]["Pagination"];
         };
         /** @description Where this page sits in the whole list. Ask for the next page with `?page=<next>` until `next` is null. */
         Pagination: {
@@ -1241,721 +1088,12 @@ export interface components {
             /** @description Total number of pages. */
             pages: number;
         };
-        /** @description The JSON body of an error response. The official Go client reads `error` as the error's id and shows `details` when present, else `error_description`. */
-        Error: {
-            /**
-             * @description Machine-readable error id: the message column of the status table (`bad_request`, `unauthenticated`, `trial_expired`, `forbidden`, `not_found`, `time_out`, `conflict`, `not_implemented`, `throttled`) or another id the server chooses.
-             * @example not_found
-             */
-            error: string;
-            /** @description Human-readable explanation of the error. */
-            error_description?: string;
-            /** @description Further detail, when the server has it; clients prefer it over `error_description`. */
-            details?: string;
-        };
-        /**
-         * Format: date-time
-         * @description An ISO 8601 / RFC 3339 date and time in UTC, such as `2014-09-01T19:08:05Z`.
-         */
-        IsoTimestamp: string;
-        /** @description An older, non-ISO timestamp such as `2014-08-14 00:38:14 UTC` (not RFC 3339). Prefer the matching `*_iso` field where the object has one. */
-        LegacyTimestamp: string;
-        /** @description The outcome of a request the server accepted synchronously or queued. */
-        OperationResult: {
-            /** @description Whether the server accepted the request. */
-            ok: boolean;
-            /** @description A human-readable message about the outcome. */
-            message?: string;
-        };
-        /** @description A numeric code with its meaning spelled out. */
-        CodeMeaning: {
-            /** @description The numeric code. */
-            code: number;
-            /** @description What the code means. */
-            meaning: string;
-        };
-        /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. */
-        Container: {
-            /** @description The container UID (the Docker container id). */
-            uid: string;
-            /** @description The UID of the server the container runs on. */
-            server_uid: string;
-            /** @description The name of the server the container runs on. */
-            server_name?: string;
-            /** @description The service the container belongs to. */
-            service_name: string;
-            /** @description The Docker image the container runs. */
-            image?: string;
-            /**
-             * @description Older shape. The port mappings, as a JSON-encoded array of `host:container` strings.
-             * @example ["5128:3000"]
-             */
-            port_list?: string;
-            /**
-             * @description Older shape. The web ports as `http:https`.
-             * @example 80:443
-             */
-            web_ports?: string;
-            /** @description Newer shape. The ports the container exposes. */
-            ports?: components["schemas"]["ContainerPort"][];
-            /** @description The command the container runs. */
-            command?: string | null;
-            /**
-             * Format: date-time
-             * @description When the container started.
-             */
-            started_at?: string | null;
-            /** @description The private (overlay network) IP address of the container. */
-            private_ip?: string | null;
-            /** @description The IP address of the container on the Docker bridge, when known. */
-            docker_ip?: string | null;
-            /** @description The health code of the container. */
-            health_state?: number | null;
-            /** @description A message about the container's health, if any. */
-            health_message?: string | null;
-            /** @description What reported the health state, such as `system`. */
-            health_source?: string | null;
-            /** @description Whether the container's output is captured to log files. */
-            capture_output?: boolean;
-            /** @description Whether the container is restarted on each deployment. */
-            restart_on_deploy?: boolean;
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-        };
-        /** @description A port of a container and the HTTP/HTTPS ports it is published on. */
-        ContainerPort: {
-            /** @description The port inside the container. */
-            container: number;
-            /** @description The HTTP port it is published on, if any. */
-            http?: number | null;
-            /** @description The HTTPS port it is published on, if any. */
-            https?: number | null;
-        };
-        /** @description A container with its runtime information from the Docker host. */
-        ContainerWithRuntime: components["schemas"]["Container"] & {
-            runtime: components["schemas"]["ContainerRuntime"];
-        };
-        /** @description Runtime information of the container as the Docker engine reports it (`docker inspect`). Its fields follow the Docker version on the server, so only the common ones are described and others may appear. */
-        ContainerRuntime: {
-            /** @description The Docker container id. */
-            Id?: string;
-            /** @description The Docker container name. */
-            Name?: string;
-            /** @description The id of the image the container was created from. */
-            Image?: string;
-            /**
-             * Format: date-time
-             * @description When the container was created.
-             */
-            Created?: string;
-            /** @description The program the container runs. */
-            Path?: string;
-            /** @description The arguments of the program. */
-            Args?: string[];
-            /** @description The storage driver. */
-            Driver?: string;
-            /** @description The execution driver. */
-            ExecDriver?: string;
-            /** @description The container's configuration (command, environment, exposed ports, ...). */
-            Config?: Record<string, never>;
-            /** @description The host-side configuration (binds, port bindings, restart policy, ...). */
-            HostConfig?: Record<string, never>;
-            /** @description The container's network settings (bridge, gateway, IP address, ports). */
-            NetworkSettings?: Record<string, never>;
-            /** @description The container's state (running, pid, exit code, start and finish times). */
-            State?: Record<string, never>;
-            /** @description Container paths mapped to host paths. */
-            Volumes?: {
-                [key: string]: string;
-            } | null;
-            /** @description Whether each volume is writable. */
-            VolumesRW?: {
-                [key: string]: boolean;
-            } | null;
-        };
-        /** @description One deployment (build and release) of a stack. */
-        Deployment: {
-            /** @description The deployment id. */
-            id: number;
-            /** @description The email address of the user who triggered the deployment. */
-            triggered_by?: string;
-            /** @description How the deployment was started, such as code 0, `web`. */
-            triggered_via?: components["schemas"]["CodeMeaning"];
-            started_at?: components["schemas"]["IsoTimestamp"];
-            /**
-             * Format: date-time
-             * @description When the deployment finished; null while it runs.
-             */
-            finished_at?: string | null;
-            /** @description The result of the deployment, such as code 1, `success`. */
-            outcome?: components["schemas"]["CodeMeaning"];
-            /** @description The git commit deployed. */
-            git_hash?: string | null;
-            /** @description The identifier of the deployment session. */
-            deploy_session?: string | null;
-            /** @description The kind of deployment, such as code 0, `build`. */
-            deploy_type?: components["schemas"]["CodeMeaning"];
-            /** @description Whether this is the newest deployment. */
-            is_head?: boolean;
-            /** @description Whether this deployment is the one running now. */
-            is_live?: boolean;
-            /** @description Whether the deployment was reverted; null if it never was. */
-            reverted?: boolean | null;
-            /** @description Who reverted the deployment, if anyone. */
-            reverted_by?: string | null;
-            /**
-             * Format: date-time
-             * @description When the deployment was reverted, if it was.
-             */
-            reverted_at?: string | null;
-            /** @description Whether the deployment is still in progress. */
-            is_deploying?: boolean;
-            /** @description A link to the deployed commit in the git host. */
-            commit_url?: string | null;
-        };
-        RedeployRequest: {
-            /**
-             * @description Git reference (branch, tag or hash) to deploy. Non-Docker stacks only.
-             * @example a_git_tag_or_hash
-             */
-            git_ref?: string;
-            /**
-             * @description Comma-separated names of the services to deploy; the others are left as they are. Docker stacks only.
-             * @example service1,service2
-             */
-            services_filter?: string;
-        };
-        /** @description A page of Stack items. */
-        StackPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Stack"][];
-        };
-        /** @description A page of AsyncAction items. */
-        AsyncActionPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["AsyncAction"][];
-        };
-        /** @description A page of Deployment items. */
-        DeploymentPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Deployment"][];
-        };
-        /** @description A page of Service items. */
-        ServicePage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Service"][];
-        };
-        /** @description A page of Container items. */
-        ContainerPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Container"][];
-        };
-        /** @description A page of EnvironmentVariable items. */
-        EnvironmentVariablePage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["EnvironmentVariable"][];
-        };
-        /** @description A page of FirewallRule items. */
-        FirewallRulePage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["FirewallRule"][];
-        };
-        /** @description A page of Notification items. */
-        NotificationPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Notification"][];
-        };
-        /** @description A page of StackSetting items. */
-        StackSettingPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["StackSetting"][];
-        };
-        /** @description A page of ServerGroup items. */
-        ServerGroupPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["ServerGroup"][];
-        };
-        /** @description A page of Server items. */
-        ServerPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Server"][];
-        };
-        /** @description A page of ServerSetting items. */
-        ServerSettingPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["ServerSetting"][];
-        };
-        /** @description A page of Cloud items. */
-        CloudPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Cloud"][];
-        };
-        /** @description A page of Backup items. */
-        BackupPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Backup"][];
-        };
-        /** @description A page of BackupFile items. */
-        BackupFilePage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["BackupFile"][];
-        };
-        /** @description A page of Account items. */
-        AccountPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["Account"][];
-        };
-        /** @description A page of User items. */
-        UserPage: components["schemas"]["PagedEnvelope"] & {
-            response: components["schemas"]["User"][];
-        };
-        /** @description One Stack. */
-        StackEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Stack"];
-        };
-        /** @description One AsyncAction. */
-        AsyncActionEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["AsyncAction"];
-        };
-        /** @description One OperationResult. */
-        OperationResultEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["OperationResult"];
-        };
-        /** @description One Deployment. */
-        DeploymentEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Deployment"];
-        };
-        /** @description One Service. */
-        ServiceEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Service"];
-        };
-        /** @description One ContainerWithRuntime. */
-        ContainerWithRuntimeEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["ContainerWithRuntime"];
-        };
-        /** @description One EnvironmentVariable. */
-        EnvironmentVariableEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["EnvironmentVariable"];
-        };
-        /** @description One FirewallRule. */
-        FirewallRuleEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["FirewallRule"];
-        };
-        /** @description One Notification. */
-        NotificationEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Notification"];
-        };
-        /** @description One StackSetting. */
-        StackSettingEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["StackSetting"];
-        };
-        /** @description One ServerGroup. */
-        ServerGroupEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["ServerGroup"];
-        };
-        /** @description One Server. */
-        ServerEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Server"];
-        };
-        /** @description One ServerSetting. */
-        ServerSettingEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["ServerSetting"];
-        };
-        /** @description One Cloud. */
-        CloudEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Cloud"];
-        };
-        /** @description One Backup. */
-        BackupEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Backup"];
-        };
-        /** @description One BackupFileLink. */
-        BackupFileLinkEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["BackupFileLink"];
-        };
-        /** @description One Account. */
-        AccountEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Account"];
-        };
-        /** @description One User. */
-        UserEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["User"];
-        };
-        /** @description One Device. */
-        DeviceEnvelope: components["schemas"]["Envelope"] & {
-            response: components["schemas"]["Device"];
-        };
-        /** @description An environment variable of a stack. Newer responses add its `history`. */
-        EnvironmentVariable: {
-            /** @description The environment variable id. */
-            id: number;
-            /** @description The variable's name. */
-            key: string;
-            /** @description The variable's value. */
-            value: string | null;
-            /** @description Whether the variable is read-only (it can then be neither updated nor deleted). */
-            readonly?: boolean;
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-            /** @description Whether the value is a secret. */
-            is_password?: boolean;
-            /** @description Whether Cloud 66 generated the variable (generated variables cannot be deleted). */
-            is_generated?: boolean;
-            /** @description Earlier values of the variable, oldest first. */
-            history?: components["schemas"]["EnvironmentVariableHistoryEntry"][];
-        };
-        /** @description One earlier value of an environment variable. */
-        EnvironmentVariableHistoryEntry: {
-            /** @description The identifier of this history entry (named `key` in the API, though it is a number). */
-            key?: number;
-            /** @description The value the variable had. */
-            value: string | null;
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-        };
-        CreateEnvironmentVariableRequest: {
-            /**
-             * @description The new environment variable's key.
-             * @example MY_ENVIRONMENT_VALUE
-             */
-            key: string;
-            /**
-             * @description The new environment variable's value.
-             * @example SOME_VALUE
-             */
-            value: string;
-        };
-        UpdateEnvironmentVariableRequest: {
-            /**
-             * @description The environment variable's new value.
-             * @example 127.0.0.1
-             */
-            value: string;
-        };
-        /** @description A firewall rule of a stack. Each side (from, to) is an IP range, a server group or a server. */
-        FirewallRule: {
-            /** @description The firewall rule id. */
-            id: number;
-            /** @description The source IP address or CIDR range. */
-            from_ip?: string | null;
-            /** @description The source server group id. */
-            from_group_id?: number | null;
-            /** @description The source server id. */
-            from_server_id?: number | null;
-            /** @description The destination IP address or CIDR range. */
-            to_ip?: string | null;
-            /** @description The destination server group id. */
-            to_group_id?: number | null;
-            /** @description The destination server id. */
-            to_server_id?: number | null;
-            /**
-             * @description The protocol of the rule, by name.
-             * @enum {string}
-             */
-            protocol: "tcp" | "udp" | "icmp";
-            /** @description The port of the rule. */
-            port: number;
-            /** @description How the rule came to be, such as `dynamic`. */
-            rule_type?: string;
-            /** @description Comments on the rule. */
-            comments?: string | null;
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-        };
-        /**
-         * @description The protocol of a new firewall rule, by number (responses name it instead).
-         *
-         *     | Code | Protocol |
-         *     | ---: | --- |
-         *     | 1 | TCP |
-         *     | 2 | UDP |
-         *     | 3 | ICMP |
-         * @enum {integer}
-         */
-        FirewallProtocolCode: 1 | 2 | 3;
-        /** @description A new firewall rule. One of the from/to parameters must be given. With `ttl`, `from_ip` may be `AUTO` to use the caller's IP address. */
-        CreateFirewallRuleRequest: {
-            /**
-             * @description Time after which the rule expires.
-             * @example 20
-             */
-            ttl?: number;
-            /**
-             * @description Source IP address of the rule, or `AUTO` (with `ttl`) for the caller's address.
-             * @example 123.123.123.123
-             */
-            from_ip?: string;
-            /**
-             * @description A server group id as the source.
-             * @example 19
-             */
-            from_group_id?: number;
-            /**
-             * @description A server id as the source.
-             * @example 193
-             */
-            from_server_id?: number;
-            /**
-             * @description Destination IP address of the rule.
-             * @example 123.123.123.123
-             */
-            to_ip?: string;
-            /**
-             * @description A server group id as the destination.
-             * @example 19
-             */
-            to_group_id?: number;
-            /**
-             * @description A server id as the destination.
-             * @example 1
-             */
-            to_server_id?: number;
-            protocol: components["schemas"]["FirewallProtocolCode"];
-            /**
-             * @description Port of the firewall rule.
-             * @example 80
-             */
-            port: number;
-        };
-        /** @description A notification subscription of a stack for one alert type. */
-        Notification: {
-            /** @description The notification id. */
-            id: number;
-            /** @description The id of the user who receives it. */
-            user_id?: number;
-            /** @description The alert type, such as `stack.provision.ok` or `server.stopped`. */
-            alert_type: string;
-            /** @description The channels the notification is sent to. */
-            channels: components["schemas"]["NotificationChannel"][];
-            /** @description The UID of the stack. */
-            stack_id?: string;
-            params?: components["schemas"]["NotificationParams"];
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-        };
-        /**
-         * @description A channel a notification can be sent to.
-         * @enum {string}
-         */
-        NotificationChannel: "email" | "ios" | "hipchat" | "webhook" | "slack";
-        /** @description Settings of the notification's channels. */
-        NotificationParams: {
-            /** @description HipChat API token. */
-            hipchat_token?: string;
-            /** @description HipChat room. */
-            hipchat_room?: string;
-            /** @description Slack incoming webhook URL. */
-            slack_url?: string;
-            /** @description Slack channel. */
-            slack_channel?: string;
-            /** @description URL for the webhook channel. */
-            webhook_url?: string;
-        };
-        UpdateNotificationRequest: {
-            /**
-             * @description Notification channels: an array, or in a form-encoded body a string such as `[email,ios]` (valid channels are email, ios, hipchat, webhook, slack).
-             * @example [
-             *       "email",
-             *       "ios"
-             *     ]
-             */
-            channels?: components["schemas"]["NotificationChannel"][] | string;
-            /**
-             * @description Notification channel parameters: an object, or a JSON string, with the keys hipchat_token, hipchat_room, slack_url, slack_channel, webhook_url.
-             * @example {
-             *       "hipchat_room": "test"
-             *     }
-             */
-            params?: components["schemas"]["NotificationParams"] | string;
-        };
-        /** @description A group of servers of one role in a stack. */
-        ServerGroup: {
-            /** @description The server group id. */
-            id: number;
-            /** @description The server group name. */
-            name: string;
-            /** @description The role of the group, such as `rails` or `postgresql`. */
-            type: string;
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-        };
-        /** @description A server of a stack. */
-        Server: {
-            /** @description The server UID. */
-            uid: string;
-            /** @description The server's id at the cloud vendor. */
-            vendor_uid?: string | null;
-            /** @description The server name. */
-            name: string;
-            /** @description The server's address. */
-            address?: string | null;
-            /** @description The operating system distribution. */
-            distro?: string | null;
-            /** @description The distribution's version. */
-            distro_version?: string | null;
-            /** @description The server's DNS name. */
-            dns_record?: string | null;
-            /** @description The user Cloud 66 connects as. */
-            user_name?: string | null;
-            /** @description The kind of server, such as `Cloud (DigitalOcean)`. */
-            server_type?: string | null;
-            /** @description The roles the server has, such as `web`, `app`, `db`. */
-            server_roles?: string[];
-            /** @description The id of the server group the server belongs to. */
-            server_group_id?: number | null;
-            /** @description The UID of the stack the server belongs to. */
-            stack_uid?: string;
-            /** @description Whether the Cloud 66 agent is installed. */
-            has_agent?: boolean;
-            params?: components["schemas"]["ServerParams"];
-            created_at?: components["schemas"]["IsoTimestamp"];
-            updated_at?: components["schemas"]["IsoTimestamp"];
-            /** @description The cloud region (see the region tables in the introduction). */
-            region?: string | null;
-            /** @description The availability zone. */
-            availability_zone?: string | null;
-            /** @description External IPv4 address. */
-            ext_ipv4?: string | null;
-            /** @description Internal IPv4 address. */
-            int_ipv4?: string | null;
-            /** @description External IPv6 address. */
-            ext_ipv6?: string | null;
-            /** @description Internal IPv6 address. */
-            int_ipv6?: string | null;
-            /** @description The server's health code. */
-            health_state?: number | null;
-            /** @description The server's SSH private key; only present when requested with `include_private_key=1`. */
-            private_key?: string;
-        };
-        /** @description Facts about the server that Cloud 66 collected; the set of keys varies by server. */
-        ServerParams: {
-            /** @description The availability zone. */
-            availability_zone?: string;
-            /** @description The server size at the vendor. */
-            size?: string;
-            /** @description The region at the vendor. */
-            region?: string;
-            /** @description The server's IP addresses. */
-            ips?: string[];
-            /** @description Whether the server was baselined. */
-            was_baselined?: boolean;
-            /** @description Number of CPU cores. */
-            cached_cores?: number;
-            /** @description Memory in bytes. */
-            cached_memory?: number;
-            /** @description Version of Passenger, if installed. */
-            passenger_version?: string;
-            /** @description Whether Passenger Enterprise is used. */
-            passenger_enterprise?: boolean;
-            /** @description Whether nginx supports the real IP module. */
-            supports_nginx_realip?: boolean;
-            /** @description Passenger's maximum pool size. */
-            passenger_pool_max?: number;
-        };
-        /** @description A Docker service of a stack and the containers that run it. */
-        Service: {
-            /** @description The service name. */
-            name: string;
-            /** @description The containers running this service. */
-            containers: components["schemas"]["Container"][];
-        };
-        /** @description A hash of name to desired container count, as a JSON object or, in a form-encoded body, as that object serialised to a JSON string. */
-        CountMap: {
-            [key: string]: number;
-        } | string;
-        /** @description The service to scale and the container counts wanted; give `server_count`, `server_group_count` or both. */
-        ScaleServiceRequest: {
-            /**
-             * @description The service name.
-             * @example web
-             */
-            service_name: string;
-            /**
-             * @description A hash of server UID to the number of containers desired on that server.
-             * @example {
-             *       "123123cfcb7d3d2b54614b19e2a6c673": 2
-             *     }
-             */
-            server_count?: components["schemas"]["CountMap"];
-            /**
-             * @description A hash of server group to the number of containers desired across the servers of that group.
-             * @example {
-             *       "web": 4
-             *     }
-             */
-            server_group_count?: components["schemas"]["CountMap"];
-        };
-        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. */
-        StackSetting: {
-            /** @description The setting id, the key with dots replaced by dashes (`git-branch`); use it in paths. */
-            id?: string;
-            /** @description The setting key, such as `git.branch`. */
-            key: string;
-            value: components["schemas"]["SettingValue"];
-            /** @description Whether the setting is read-only. */
-            readonly?: boolean;
-            /** @description A warning to show before changing the setting; empty when there is none. */
-            warning_text?: string;
-        };
-        /** @description A setting of a server. The single-setting view returns only `key` and `value`. */
-        ServerSetting: {
-            /** @description The setting key, such as `server.name`. */
-            key: string;
-            value: components["schemas"]["SettingValue"];
-            /** @description Whether the setting is read-only. */
-            readonly?: boolean;
-            /** @description A warning to show before changing the setting; empty when there is none. */
-            warning_text?: string;
-        };
-        /** @description The setting's value; its type depends on the setting (text, flag or number), null when unset. */
-        SettingValue: string | number | boolean | null;
-        UpdateStackSettingRequest: {
-            /**
-             * @description The setting's new value.
-             * @example staging
-             */
-            value: string;
-        };
-        UpdateServerSettingRequest: {
-            /**
-             * @description The setting's new value.
-             * @example newname
-             */
-            value: string;
-        };
-        /** @description A stack, the unit most of the API works on. */
-        Stack: {
-            /**
-             * @description The unique identifier of the stack (the Stack UID used in paths).
-             * @example 5999b763474b0eafa5fafb64bff0ba80
-             */
-            uid: string;
-            /** @description The name defined for the stack. */
-            name: string;
-            /** @description The git repository URL associated with the stack. */
-            git?: string | null;
-            /** @description The git repository branch associated with the stack. */
-            git_branch?: string | null;
-            /** @description The environment associated with the stack, such as `production`. */
-            environment?: string;
-            /** @description The cloud provider associated with the stack. */
-            cloud?: string | null;
-            /** @description The fully qualified domain name of the stack. */
-            fqdn?: string | null;
-            /** @description The programming language of the stack. */
-            language?: string | null;
-            /** @description The framework used for the stack. */
-            framework?: string | null;
-            status?: components["schemas"]["StackStatus"];
-            health?: components["schemas"]["StackHealth"];
-            /**
-             * Format: date-time
-             * @description The date and time of the last action performed on the stack, in UTC.
-             */
-            last_activity?: string | null;
-            /**
-             * Format: date-time
-             * @description The date and time of the last action performed on the stack, in UTC (ISO 8601).
-             */
-            last_activity_iso?: string | null;
-            /** @description Whether the stack currently has maintenance mode enabled. */
-            maintenance_mode?: boolean;
-            /** @description Whether the stack has an associated load balancer add-in. */
-            has_loadbalancer?: boolean;
-            created_at?: components["schemas"]["LegacyTimestamp"];
-            updated_at?: components["schemas"]["LegacyTimestamp"];
-            created_at_iso?: components["schemas"]["IsoTimestamp"];
-            updated_at_iso?: components["schemas"]["IsoTimestamp"];
-            /** @description The target directory for stack deployment. */
-            deploy_directory?: string | null;
-            /** @description The current cloud provider status associated with the stack, such as `partial`. */
-            cloud_status?: string | null;
-            /** @description If applicable, the deploy hook URL associated with the stack. */
-            redeploy_hook?: string | null;
+        /** @description The envelope of a paged list. */
+        PagedEnvelope: components["schemas"]["Envelope"] & {
+            /** @description Number of items the server reports for this response. The seeds are not consistent about whether it counts the page or the whole list (see ERRATA.md); do not page by it. */
+            count: number;
+            /** @description Where this page sits in the whole list. */
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * @description The current status code of the stack.
@@ -1986,48 +1124,172 @@ export interface components {
          * @enum {integer}
          */
         StackHealth: 0 | 1 | 2 | 3 | 4;
-        /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{id}` until `finished_at` is set. */
-        AsyncAction: {
-            /** @description The numeric identifier of the action. Identifiers increment by one for each action performed. */
-            id: number;
-            /** @description The email address of the user who performed the action. */
-            user?: string;
-            /** @description The kind of resource the action was performed on, such as `stack` or `server`. */
-            resource_type?: string;
-            /** @description The action performed, such as `restart`, `clear_caches` or `env-var-new`. */
-            action: string;
-            /** @description The ID of the resource, as a string (the seed table says int; every example and the Go client use a string). */
-            resource_id?: string;
-            /** @description What started the action, such as `api`, `ui` or the command line. */
-            started_via?: string;
-            started_at: components["schemas"]["IsoTimestamp"];
+        /** @description An older, non-ISO timestamp such as `2014-08-14 00:38:14 UTC` (not RFC 3339). Prefer the matching `*_iso` field where the object has one. */
+        LegacyTimestamp: string;
+        /**
+         * Format: date-time
+         * @description An ISO 8601 / RFC 3339 date and time in UTC, such as `2014-09-01T19:08:05Z`.
+         */
+        IsoTimestamp: string;
+        /** @description A stack, the unit most of the API works on. */
+        Stack: {
+            /**
+             * @description The unique identifier of the stack (the Stack UID used in paths).
+             * @example 5999b763474b0eafa5fafb64bff0ba80
+             */
+            uid: string;
+            /** @description The name defined for the stack. */
+            name: string;
+            /** @description The git repository URL associated with the stack. */
+            git: string | null;
+            /** @description The git repository branch associated with the stack. */
+            git_branch: string | null;
+            /** @description The environment associated with the stack, such as `production`. */
+            environment: string;
+            /** @description The cloud provider associated with the stack. */
+            cloud: string | null;
+            /** @description The fully qualified domain name of the stack. */
+            fqdn: string | null;
+            /** @description The programming language of the stack. */
+            language: string | null;
+            /** @description The framework used for the stack. */
+            framework: string | null;
+            /** @description The stack status code (see `StackStatus` for the meanings). */
+            status: components["schemas"]["StackStatus"];
+            /** @description The stack health code (see `StackHealth`). */
+            health: components["schemas"]["StackHealth"];
             /**
              * Format: date-time
-             * @description When the action finished, in UTC; null while it is still running.
+             * @description The date and time of the last action performed on the stack, in UTC.
              */
-            finished_at: string | null;
-            /** @description Whether the action completed successfully; null while it is still running. */
-            finished_success: boolean | null;
-            /** @description If applicable, the system message associated with the completed action. */
-            finished_message?: string | null;
+            last_activity: string | null;
+            /**
+             * Format: date-time
+             * @description The date and time of the last action performed on the stack, in UTC (ISO 8601).
+             */
+            last_activity_iso: string | null;
+            /** @description Whether the stack currently has maintenance mode enabled. */
+            maintenance_mode: boolean;
+            /** @description Whether the stack has an associated load balancer add-in. */
+            has_loadbalancer: boolean;
+            /** @description When the stack was created (UTC). */
+            created_at: components["schemas"]["LegacyTimestamp"];
+            /** @description When the stack was last updated (UTC). */
+            updated_at: components["schemas"]["LegacyTimestamp"];
+            /** @description When the stack was created, in ISO 8601 (UTC). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the stack was last updated, in ISO 8601 (UTC). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description The target directory for stack deployment. */
+            deploy_directory: string | null;
+            /** @description The current cloud provider status associated with the stack, such as `partial`. */
+            cloud_status: string | null;
+            /** @description If applicable, the deploy hook URL associated with the stack. */
+            redeploy_hook: string | null;
+        };
+        /** @description A page of Stack items. */
+        StackPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Stack objects). */
+            response: components["schemas"]["Stack"][];
         };
         /**
-         * @description A stack action to perform.
-         *
-         *     | Command | Effect | Extra parameters |
-         *     | --- | --- | --- |
-         *     | maintenance_mode | Enable or disable maintenance mode for the stack | `value`: 1 to enable, 0 to disable |
-         *     | clear_caches | Clear the git caches of the stack | none |
-         *     | restart | Restart all stack components (nginx, db, etc.) | none |
+         * @description The machine-readable id of an error, from the seeds' status table (one per status; 503 has two).
          * @enum {string}
          */
-        StackCommand: "maintenance_mode" | "clear_caches" | "restart";
+        ErrorId: "bad_request" | "unauthenticated" | "trial_expired" | "forbidden" | "not_found" | "time_out" | "conflict" | "not_implemented" | "throttled";
+        /**
+         * @description The JSON body of every error response (named `ApiError`, not `Error`, so that generated code does not
+         *     shadow JavaScript's built-in `Error`). `error` is the id from the seeds' status table; show `details`
+         *     when present, else `error_description` (as the official Go client does, cloud66.go:251-267).
+         *
+         *     | Status | `error` | Meaning |
+         *     | :---: | --- | --- |
+         *     | 400 | `bad_request` | The request could not be parsed: a required parameter is missing or a value is invalid. |
+         *     | 401 | `unauthenticated` | No (valid) authentication token was sent. |
+         *     | 402 | `trial_expired` | The user's Cloud 66 trial period has expired. |
+         *     | 403 | `forbidden` | The token lacks the scope this request requires. |
+         *     | 404 | `not_found` | Nothing was found for this request URI. |
+         *     | 408 | `time_out` | The server timed out before it could answer. |
+         *     | 409 | `conflict` | The request conflicts with the current state of the resource. |
+         *     | 503 | `not_implemented` | This resource is not implemented in this version of the API. |
+         *     | 503 | `throttled` | The rate limit is used up; retry in the next hourly window. |
+         */
+        ApiError: {
+            /** @description The machine-readable id of the error (see `ErrorId`). */
+            error: components["schemas"]["ErrorId"];
+            /**
+             * @description Human-readable explanation of the error.
+             * @example The system cannot find a response for this request URI.
+             */
+            error_description?: string;
+            /**
+             * @description Further detail, when the server has it; clients prefer it over `error_description`.
+             * @example stack 5999b763474b0eafa5fafb64bff0ba80 not found
+             */
+            details?: string;
+        };
+        /** @description The error body of a 400 response; `error` is always `bad_request`. */
+        BadRequestError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `bad_request` for this status.
+             * @constant
+             */
+            error: "bad_request";
+        };
+        /** @description The error body of a 401 response; `error` is always `unauthenticated`. */
+        UnauthenticatedError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `unauthenticated` for this status.
+             * @constant
+             */
+            error: "unauthenticated";
+        };
+        /** @description The error body of a 402 response; `error` is always `trial_expired`. */
+        TrialExpiredError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `trial_expired` for this status.
+             * @constant
+             */
+            error: "trial_expired";
+        };
+        /** @description The error body of a 403 response; `error` is always `forbidden`. */
+        ForbiddenError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `forbidden` for this status.
+             * @constant
+             */
+            error: "forbidden";
+        };
+        /** @description The error body of a 404 response; `error` is always `not_found`. */
+        NotFoundError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `not_found` for this status.
+             * @constant
+             */
+            error: "not_found";
+        };
+        /** @description The error body of a 408 response; `error` is always `time_out`. */
+        TimedOutError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `time_out` for this status.
+             * @constant
+             */
+            error: "time_out";
+        };
+        /** @description The error body of a 503 response; `error` tells the two causes apart. */
+        ServiceUnavailableError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `throttled or not_implemented` for this status.
+             * @enum {unknown}
+             */
+            error: "throttled" | "not_implemented";
+        };
         /**
          * @description Whether to deploy all services to a `single` server or to `multi`ple servers.
          * @enum {string}
          */
         BuildType: "single" | "multi";
-        /** @description A new Docker stack. Give either a manifest (`manifest_yaml`), or the target cloud, region, size and build type. */
+        /** @description A new Docker stack. The seeds' condition, as schema: give either a manifest (`manifest_yaml`), or the target `cloud`, `region`, `size` and `build_type`. An option left unset may be omitted or sent as an empty string, as the official Go client does (ERRATA.md E-GO-2). */
         CreateStackRequest: {
             /**
              * @description New stack name.
@@ -2039,70 +1301,1014 @@ export interface components {
              * @example production
              */
             environment: string;
-            /** @description The services definition (service.yml) of the new Docker stack, serialised as a string. */
+            /**
+             * @description The services definition (service.yml) of the new Docker stack, serialised as a string.
+             * @example services:
+             *       web:
+             *         image: nginx
+             */
             service_yaml: string;
-            /** @description The manifest definition (manifest.yml) of the new Docker stack, serialised as a string. */
+            /**
+             * @description The manifest definition (manifest.yml) of the new Docker stack, serialised as a string; empty means none.
+             * @example production:
+             *       docker:
+             *         configuration:
+             *           root_disk_size: 100
+             */
             manifest_yaml?: string;
             /**
-             * @description Cloud provider to create servers in (a cloud `name` from `GET /clouds`).
+             * @description Cloud provider to create servers in (a cloud `name` from `GET /clouds`); empty means none.
              * @example aws
              */
             cloud?: string;
             /**
-             * @description Region within the cloud to create servers in (a region `id` from `GET /clouds/{cloud_id}`).
+             * @description The name of the cloud key to create servers with; empty for the account's default key. Not in the seeds; sent by the official Go client (ERRATA.md E-GO-2).
+             * @example default
+             */
+            key_name?: string;
+            /**
+             * @description Region within the cloud to create servers in (a region `id` from `GET /clouds/{cloud_id}`); empty means none.
              * @example us-east-1
              */
             region?: string;
             /**
-             * @description Server size within the cloud (a server size `id` from `GET /clouds/{cloud_id}`). Named by the action's description but missing from its parameter list; see ERRATA.md.
+             * @description Server size within the cloud (a server size `id` from `GET /clouds/{cloud_id}`); empty means none. Named by the action's description but missing from its parameter list; see ERRATA.md E-PARAM-4.
              * @example t2.small
              */
             size?: string;
-            build_type?: components["schemas"]["BuildType"];
+            /** @description Whether to deploy all services to a `single` server or to `multi`ple servers; empty means none. */
+            build_type?: components["schemas"]["BuildType"] | "";
+        } | {
+            /** @description A non-empty manifest. */
+            manifest_yaml: unknown;
+        } | {
+            /** @description A non-empty cloud name. */
+            cloud: unknown;
+            /** @description A non-empty region. */
+            region: unknown;
+            /** @description A non-empty size. */
+            size: unknown;
+            /** @description A build type (not empty). */
+            build_type: components["schemas"]["BuildType"];
         };
+        /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{id}` until `finished_at` is set. `finished_success` is set exactly when `finished_at` is: an action is either running (both null) or finished (both set). */
+        AsyncAction: {
+            /** @description The numeric identifier of the action. Identifiers increment by one for each action performed. */
+            id: number;
+            /** @description The email address of the user who performed the action. */
+            user: string;
+            /** @description The kind of resource the action was performed on, such as `stack` or `server`. */
+            resource_type: string;
+            /** @description The action performed, such as `restart`, `clear_caches` or `env-var-new`. */
+            action: string;
+            /** @description The ID of the resource, as a string (the seed table says int; every example and the Go client use a string). */
+            resource_id: string;
+            /** @description What started the action, such as `api`, `ui` or the command line. */
+            started_via: string;
+            /** @description When the async action started (UTC). */
+            started_at: components["schemas"]["IsoTimestamp"];
+            /**
+             * Format: date-time
+             * @description When the action finished, in UTC; null while it is still running.
+             */
+            finished_at: string | null;
+            /** @description Whether the action completed successfully; null while it is still running. */
+            finished_success: boolean | null;
+            /** @description If applicable, the system message associated with the completed action. */
+            finished_message: string | null;
+        } & ({
+            /** @description Null: not finished. */
+            finished_at: null;
+            /** @description Null: no result yet. */
+            finished_success: null;
+        } | {
+            /**
+             * Format: date-time
+             * @description When the action finished.
+             */
+            finished_at: string;
+            /** @description Whether the action succeeded. */
+            finished_success: boolean;
+        });
+        /** @description One AsyncAction. */
+        AsyncActionEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The async action. */
+            response: components["schemas"]["AsyncAction"];
+        };
+        /** @description The error body of a 409 response; `error` is always `conflict`. */
+        ConflictError: components["schemas"]["ApiError"] & {
+            /**
+             * @description Always `conflict` for this status.
+             * @constant
+             */
+            error: "conflict";
+        };
+        /** @description One Stack. */
+        StackEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The stack. */
+            response: components["schemas"]["Stack"];
+        };
+        /** @description A page of AsyncAction items. */
+        AsyncActionPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (AsyncAction objects). */
+            response: components["schemas"]["AsyncAction"][];
+        };
+        /**
+         * @description A stack action to perform. The seeds document the first three; the official Go client also sends
+         *     service, container and database actions (ERRATA.md E-GO-1), each with its own fields.
+         *
+         *     | Command | Effect | Fields | Source |
+         *     | --- | --- | --- | --- |
+         *     | maintenance_mode | Enable or disable maintenance mode | `value`: 1 enables, 0 disables | seeds |
+         *     | clear_caches | Clear the git caches of the stack | none | seeds |
+         *     | restart | Restart all stack components (nginx, db, etc.) | none | seeds |
+         *     | service_restart | Restart a service's containers | `service_name`; `server_uid` for one server | Go client |
+         *     | service_pause | Pause a service's containers | `service_name`; `server_uid` for one server | Go client |
+         *     | container_restart | Restart one container | `container_id` | Go client |
+         *     | promote_slave_db | Promote a replica database server to primary | `server_uid`; `db_type` | Go client |
+         *     | resync_slave_db | Resynchronise a replica database server | `server_uid`; `db_type` | Go client |
+         * @enum {string}
+         */
+        StackCommand: "maintenance_mode" | "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db";
+        /**
+         * @description A database type.
+         * @enum {string}
+         */
+        DatabaseType: "mysql" | "postgresql" | "redis" | "mongodb";
+        /** @description A stack action and the fields its command takes (see `StackCommand`). `maintenance_mode` needs `value`; the service, container and database commands name what they act on. */
         RunStackActionRequest: {
+            /** @description The action to run (see `StackCommand`). */
             command: components["schemas"]["StackCommand"];
             /**
              * @description For `maintenance_mode` only; 1 enables maintenance mode and 0 disables it.
              * @enum {integer}
              */
             value?: 0 | 1;
+            /**
+             * @description For `service_restart` and `service_pause`, the service to act on.
+             * @example web
+             */
+            service_name?: string;
+            /**
+             * @description For the service commands, the server to act on (all servers when omitted); for `promote_slave_db` and `resync_slave_db`, the replica database server.
+             * @example f8468fc145ea49bac474b30a8fea888d
+             */
+            server_uid?: string;
+            /**
+             * @description For `container_restart`, the container's UID.
+             * @example cba44fa6b6acf57fb0ef6c2ce385f6a129867df544dae7181d2410e9f9cc32bc
+             */
+            container_id?: string;
+            /** @description For `promote_slave_db` and `resync_slave_db`, the database type of the replica. */
+            db_type?: components["schemas"]["DatabaseType"];
+        } & (unknown & unknown & unknown & unknown);
+        /** @description A numeric code with its meaning spelled out. */
+        CodeMeaning: {
+            /** @description The numeric code. */
+            code: number;
+            /** @description What the code means. */
+            meaning: string;
         };
-        /** @description A user the caller has access to. */
-        User: {
-            /** @description The user id. */
+        /** @description One deployment (build and release) of a stack. */
+        Deployment: {
+            /** @description The deployment id. */
             id: number;
-            /** @description The user's email address. */
-            email: string;
-            /** @description The id of the user's primary account. */
-            primary_account_id?: number;
-            /** @description The accounts the user belongs to and the user's role in each. */
-            accounts?: components["schemas"]["AccountMembership"][];
-            /** @description The user's access level on each stack. */
-            access_rights?: components["schemas"]["AccessRight"][];
-            /** @description Whether the user is locked out. */
-            locked?: boolean;
-            /** @description Whether the user uses two-factor authentication. */
-            uses_tfa?: boolean;
-            /** @description The user's time zone. */
-            timezone?: string;
-            /** @description Whether the user has a verified phone number. */
-            has_valid_phone?: boolean;
-            /** @description Whether the user is in the developer program. */
-            developer_program?: boolean;
-            /** @description Whether the user signs in with GitHub. */
-            github_login?: boolean;
+            /** @description The email address of the user who triggered the deployment. */
+            triggered_by: string;
+            /** @description How the deployment was started, such as code 0, `web`. */
+            triggered_via: components["schemas"]["CodeMeaning"];
+            /** @description When the deployment started (UTC). */
+            started_at: components["schemas"]["IsoTimestamp"];
             /**
              * Format: date-time
-             * @description When the user last signed in.
+             * @description When the deployment finished; null while it runs.
              */
-            last_login?: string | null;
-            /** @description The user's mobile devices. */
-            devices?: components["schemas"]["Device"][];
+            finished_at: string | null;
+            /** @description The result of the deployment, such as code 1, `success`; null while it runs (every seed example is a finished deployment, so the codes of other outcomes are not documented). */
+            outcome: components["schemas"]["CodeMeaning"] | null;
+            /** @description The git commit deployed. */
+            git_hash: string | null;
+            /** @description The identifier of the deployment session. */
+            deploy_session: string | null;
+            /** @description The kind of deployment, such as code 0, `build`. */
+            deploy_type: components["schemas"]["CodeMeaning"];
+            /** @description Whether this is the newest deployment. */
+            is_head: boolean;
+            /** @description Whether this deployment is the one running now. */
+            is_live: boolean;
+            /** @description Whether the deployment was reverted; null if it never was. */
+            reverted: boolean | null;
+            /** @description Who reverted the deployment, if anyone. */
+            reverted_by: string | null;
+            /**
+             * Format: date-time
+             * @description When the deployment was reverted, if it was.
+             */
+            reverted_at: string | null;
+            /** @description Whether the deployment is still in progress. */
+            is_deploying: boolean;
+            /** @description A link to the deployed commit in the git host. */
+            commit_url: string | null;
+        };
+        /** @description A page of Deployment items. */
+        DeploymentPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Deployment objects). */
+            response: components["schemas"]["Deployment"][];
+        };
+        /** @description What to redeploy: a git ref, a strategy and the services (all optional). */
+        RedeployRequest: {
+            /**
+             * @description Git reference (branch, tag or hash) to deploy. Non-Docker stacks only.
+             * @example a_git_tag_or_hash
+             */
+            git_ref?: string;
+            /**
+             * @description Comma-separated names of the services to deploy; the others are left as they are. Docker stacks only.
+             * @example service1,service2
+             */
+            services_filter?: string;
+        };
+        /** @description The outcome of a request the server accepted synchronously or queued. */
+        OperationResult: {
+            /** @description Whether the server accepted the request. */
+            ok: boolean;
+            /** @description A human-readable message about the outcome. */
+            message: string;
+        };
+        /** @description One OperationResult. */
+        OperationResultEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The operation result. */
+            response: components["schemas"]["OperationResult"];
+        };
+        /** @description One Deployment. */
+        DeploymentEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The deployment. */
+            response: components["schemas"]["Deployment"];
+        };
+        /** @description A port of a container and the HTTP/HTTPS ports it is published on. */
+        ContainerPort: {
+            /** @description The port inside the container. */
+            container: number;
+            /** @description The HTTP port it is published on, if any. */
+            http: number | null;
+            /** @description The HTTPS port it is published on, if any. */
+            https: number | null;
+        };
+        /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. */
+        Container: {
+            /** @description The container UID (the Docker container id). */
+            uid: string;
+            /** @description The UID of the server the container runs on. */
+            server_uid: string;
+            /** @description The name of the server the container runs on. */
+            server_name: string;
+            /** @description The service the container belongs to. */
+            service_name: string;
+            /** @description The Docker image the container runs. */
+            image: string;
+            /**
+             * @description Older shape. The port mappings, as a JSON-encoded array of `host:container` strings.
+             * @example ["5128:3000"]
+             */
+            port_list?: string;
+            /**
+             * @description Older shape. The web ports as `http:https`.
+             * @example 80:443
+             */
+            web_ports?: string;
+            /** @description Newer shape. The ports the container exposes. */
+            ports?: components["schemas"]["ContainerPort"][];
+            /** @description The command the container runs. */
+            command: string | null;
+            /**
+             * Format: date-time
+             * @description When the container started.
+             */
+            started_at: string | null;
+            /** @description The private (overlay network) IP address of the container. */
+            private_ip?: string | null;
+            /** @description The IP address of the container on the Docker bridge, when known. */
+            docker_ip?: string | null;
+            /** @description The health code of the container. */
+            health_state?: number | null;
+            /** @description A message about the container's health, if any. */
+            health_message?: string | null;
+            /** @description What reported the health state, such as `system`. */
+            health_source?: string | null;
+            /** @description Whether the container's output is captured to log files. */
+            capture_output?: boolean;
+            /** @description Whether the container is restarted on each deployment. */
+            restart_on_deploy?: boolean;
+            /** @description When the container was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the container was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A Docker service of a stack and the containers that run it. */
+        Service: {
+            /** @description The service name. */
+            name: string;
+            /** @description The containers running this service. */
+            containers: components["schemas"]["Container"][];
+        };
+        /** @description A page of Service items. */
+        ServicePage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Service objects). */
+            response: components["schemas"]["Service"][];
+        };
+        /** @description A hash of name to desired container count, as a JSON object or, in a form-encoded body, as that object serialised to a JSON string. */
+        CountMap: {
+            [key: string]: number;
+        } | string;
+        /** @description The service to scale and the container counts wanted; give `server_count`, `server_group_count` or both (the rendered docs' condition, as `anyOf`). */
+        ScaleServiceRequest: {
+            /**
+             * @description The service name.
+             * @example web
+             */
+            service_name: string;
+            /**
+             * @description A hash of server UID to the number of containers desired on that server.
+             * @example {
+             *       "123123cfcb7d3d2b54614b19e2a6c673": 2
+             *     }
+             */
+            server_count?: components["schemas"]["CountMap"];
+            /**
+             * @description A hash of server group to the number of containers desired across the servers of that group.
+             * @example {
+             *       "web": 4
+             *     }
+             */
+            server_group_count?: components["schemas"]["CountMap"];
+        } | unknown | unknown;
+        /** @description One Service. */
+        ServiceEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The service. */
+            response: components["schemas"]["Service"];
+        };
+        /** @description A page of Container items. */
+        ContainerPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Container objects). */
+            response: components["schemas"]["Container"][];
+        };
+        /** @description Runtime information of the container as the Docker engine reports it (`docker inspect`). Its fields follow the Docker version on the server, so only the common ones are described and others may appear. */
+        ContainerRuntime: {
+            /** @description The Docker container id. */
+            Id: string;
+            /** @description The Docker container name. */
+            Name: string;
+            /** @description The id of the image the container was created from. */
+            Image: string;
+            /**
+             * Format: date-time
+             * @description When the container was created.
+             */
+            Created: string;
+            /** @description The program the container runs. */
+            Path: string;
+            /** @description The arguments of the program. */
+            Args: string[];
+            /** @description The storage driver. */
+            Driver: string;
+            /** @description The execution driver. */
+            ExecDriver: string;
+            /** @description The container's configuration (command, environment, exposed ports, ...). */
+            Config: Record<string, never>;
+            /** @description The host-side configuration (binds, port bindings, restart policy, ...). */
+            HostConfig: Record<string, never>;
+            /** @description The container's network settings (bridge, gateway, IP address, ports). */
+            NetworkSettings: Record<string, never>;
+            /** @description The container's state (running, pid, exit code, start and finish times). */
+            State: Record<string, never>;
+            /** @description Container paths mapped to host paths. */
+            Volumes: {
+                [key: string]: string;
+            } | null;
+            /** @description Whether each volume is writable. */
+            VolumesRW: {
+                [key: string]: boolean;
+            } | null;
+        };
+        /** @description A container with its runtime information from the Docker host. */
+        ContainerWithRuntime: components["schemas"]["Container"] & {
+            /** @description The Docker runtime information of the container (`docker inspect`). */
+            runtime: components["schemas"]["ContainerRuntime"];
+        };
+        /** @description One ContainerWithRuntime. */
+        ContainerWithRuntimeEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The container with runtime. */
+            response: components["schemas"]["ContainerWithRuntime"];
+        };
+        /** @description One earlier value of an environment variable. */
+        EnvironmentVariableHistoryEntry: {
+            /** @description The identifier of this history entry (named `key` in the API, though it is a number). */
+            key: number;
+            /** @description The value the variable had. */
+            value: string | null;
+            /** @description When the environment variable history entry was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the environment variable history entry was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description An environment variable of a stack. Newer responses add its `history`. */
+        EnvironmentVariable: {
+            /** @description The environment variable id. */
+            id: number;
+            /** @description The variable's name. */
+            key: string;
+            /** @description The variable's value. */
+            value: string | null;
+            /** @description Whether the variable is read-only (it can then be neither updated nor deleted). */
+            readonly: boolean;
+            /** @description When the environment variable was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the environment variable was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+            /** @description The creation time under the name the official Go client reads (stack.go:87); ERRATA.md E-GO-6. */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description The last update time under the name the official Go client reads (stack.go:88); ERRATA.md E-GO-6. */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description Whether the value is a secret. */
+            is_password: boolean;
+            /** @description Whether Cloud 66 generated the variable (generated variables cannot be deleted). */
+            is_generated: boolean;
+            /** @description Earlier values of the variable, oldest first. */
+            history?: components["schemas"]["EnvironmentVariableHistoryEntry"][];
+        };
+        /** @description A page of EnvironmentVariable items. */
+        EnvironmentVariablePage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (EnvironmentVariable objects). */
+            response: components["schemas"]["EnvironmentVariable"][];
+        };
+        /** @description A new environment variable of the stack. */
+        CreateEnvironmentVariableRequest: {
+            /**
+             * @description The new environment variable's key.
+             * @example MY_ENVIRONMENT_VALUE
+             */
+            key: string;
+            /**
+             * @description The new environment variable's value.
+             * @example SOME_VALUE
+             */
+            value: string;
+        };
+        /** @description One EnvironmentVariable. */
+        EnvironmentVariableEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The environment variable. */
+            response: components["schemas"]["EnvironmentVariable"];
+        };
+        /** @description The new value of an environment variable. */
+        UpdateEnvironmentVariableRequest: {
+            /**
+             * @description The environment variable's new value.
+             * @example 127.0.0.1
+             */
+            value: string;
+        };
+        /** @description A firewall rule of a stack. Each side (from, to) is an IP range, a server group or a server. */
+        FirewallRule: {
+            /** @description The firewall rule id. */
+            id: number;
+            /** @description The source IP address or CIDR range. */
+            from_ip: string | null;
+            /** @description The source server group id. */
+            from_group_id: number | null;
+            /** @description The source server id. */
+            from_server_id: number | null;
+            /** @description The destination IP address or CIDR range. */
+            to_ip: string | null;
+            /** @description The destination server group id. */
+            to_group_id: number | null;
+            /** @description The destination server id. */
+            to_server_id: number | null;
+            /**
+             * @description The protocol of the rule, by name.
+             * @enum {string}
+             */
+            protocol: "tcp" | "udp" | "icmp";
+            /** @description The port of the rule. */
+            port: number;
+            /** @description How the rule came to be, such as `dynamic`. */
+            rule_type: string;
+            /** @description Comments on the rule. */
+            comments: string | null;
+            /** @description When the firewall rule was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the firewall rule was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of FirewallRule items. */
+        FirewallRulePage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (FirewallRule objects). */
+            response: components["schemas"]["FirewallRule"][];
+        };
+        /**
+         * @description The protocol of a new firewall rule, by number (responses name it instead).
+         *
+         *     | Code | Protocol |
+         *     | ---: | --- |
+         *     | 1 | TCP |
+         *     | 2 | UDP |
+         *     | 3 | ICMP |
+         * @enum {integer}
+         */
+        FirewallProtocolCode: 1 | 2 | 3;
+        /** @description A new firewall rule. One of the from/to parameters must be given (the seeds' condition, as `anyOf`). With `ttl` the rule is a lease that expires; `from_ip` may then be `AUTO` for the caller's address and `server_id` names the one server it opens (the official Go client's `Lease`, which sends no `protocol`; ERRATA.md E-GO-5). */
+        CreateFirewallRuleRequest: {
+            /**
+             * @description Minutes after which the rule expires (the Go client's default is 20).
+             * @example 20
+             */
+            ttl?: number;
+            /**
+             * @description Source IP address or CIDR range of the rule, or `AUTO` (with `ttl`) for the caller's address.
+             * @example 123.123.123.123
+             */
+            from_ip?: string;
+            /**
+             * @description A server group id as the source.
+             * @example 19
+             */
+            from_group_id?: number;
+            /**
+             * @description A server id as the source.
+             * @example 193
+             */
+            from_server_id?: number;
+            /**
+             * @description Destination IP address or CIDR range of the rule.
+             * @example 123.123.123.123
+             */
+            to_ip?: string;
+            /**
+             * @description A server group id as the destination.
+             * @example 19
+             */
+            to_group_id?: number;
+            /**
+             * @description A server id as the destination.
+             * @example 1
+             */
+            to_server_id?: number;
+            /**
+             * @description For a lease (`ttl`), the UID of the one server to open; empty for every server of the stack. Not in the seeds; sent by the official Go client.
+             * @example f8468fc145ea49bac474b30a8fea888d
+             */
+            server_id?: string;
+            /** @description The protocol of the rule by number (1 TCP, 2 UDP, 3 ICMP); the official Go client leaves it out for a lease. */
+            protocol?: components["schemas"]["FirewallProtocolCode"];
+            /**
+             * @description Port of the firewall rule.
+             * @example 80
+             */
+            port: number;
+        } | unknown | unknown | unknown | unknown | unknown | unknown;
+        /** @description One FirewallRule. */
+        FirewallRuleEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The firewall rule. */
+            response: components["schemas"]["FirewallRule"];
+        };
+        /**
+         * @description A channel a notification can be sent to.
+         * @enum {string}
+         */
+        NotificationChannel: "email" | "ios" | "hipchat" | "webhook" | "slack";
+        /** @description Settings of the notification's channels. */
+        NotificationParams: {
+            /** @description HipChat API token. */
+            hipchat_token?: string;
+            /** @description HipChat room. */
+            hipchat_room?: string;
+            /** @description Slack incoming webhook URL. */
+            slack_url?: string;
+            /** @description Slack channel. */
+            slack_channel?: string;
+            /** @description URL for the webhook channel. */
+            webhook_url?: string;
+        };
+        /** @description A notification subscription of a stack for one alert type. */
+        Notification: {
+            /** @description The notification id. */
+            id: number;
+            /** @description The id of the user who receives it. */
+            user_id: number;
+            /** @description The alert type, such as `stack.provision.ok` or `server.stopped`. */
+            alert_type: string;
+            /** @description The channels the notification is sent to. */
+            channels: components["schemas"]["NotificationChannel"][];
+            /** @description The UID of the stack. */
+            stack_id: string;
+            /** @description Channel parameters of the notification, such as the HipChat room. */
+            params: components["schemas"]["NotificationParams"];
+            /** @description When the notification was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the notification was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of Notification items. */
+        NotificationPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Notification objects). */
+            response: components["schemas"]["Notification"][];
+        };
+        /** @description One Notification. */
+        NotificationEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The notification. */
+            response: components["schemas"]["Notification"];
+        };
+        /** @description The new channels and parameters of a notification. */
+        UpdateNotificationRequest: {
+            /**
+             * @description Notification channels: an array, or in a form-encoded body a string such as `[email,ios]` (valid channels are email, ios, hipchat, webhook, slack).
+             * @example [
+             *       "email",
+             *       "ios"
+             *     ]
+             */
+            channels?: components["schemas"]["NotificationChannel"][] | string;
+            /**
+             * @description Notification channel parameters: an object, or a JSON string, with the keys hipchat_token, hipchat_room, slack_url, slack_channel, webhook_url.
+             * @example {
+             *       "hipchat_room": "test"
+             *     }
+             */
+            params?: components["schemas"]["NotificationParams"] | string;
+        };
+        /** @description The setting's value; its type depends on the setting (text, flag or number), null when unset. */
+        SettingValue: string | number | boolean | null;
+        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. */
+        StackSetting: {
+            /** @description The setting id, the key with dots replaced by dashes (`git-branch`); use it in paths. */
+            id?: string;
+            /** @description The setting key, such as `git.branch`. */
+            key: string;
+            /** @description The setting's value (its type depends on the setting). */
+            value: components["schemas"]["SettingValue"];
+            /** @description Whether the setting is read-only. */
+            readonly?: boolean;
+            /** @description A warning to show before changing the setting; empty when there is none. */
+            warning_text?: string;
+        };
+        /** @description A page of StackSetting items. */
+        StackSettingPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (StackSetting objects). */
+            response: components["schemas"]["StackSetting"][];
+        };
+        /** @description One StackSetting. */
+        StackSettingEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The stack setting. */
+            response: components["schemas"]["StackSetting"];
+        };
+        /** @description The new value of a stack setting. */
+        UpdateStackSettingRequest: {
+            /**
+             * @description The setting's new value.
+             * @example staging
+             */
+            value: string;
+        };
+        /** @description A group of servers of one role in a stack. */
+        ServerGroup: {
+            /** @description The server group id. */
+            id: number;
+            /** @description The server group name. */
+            name: string;
+            /** @description The role of the group, such as `rails` or `postgresql`. */
+            type: string;
+            /** @description When the server group was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the server group was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of ServerGroup items. */
+        ServerGroupPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (ServerGroup objects). */
+            response: components["schemas"]["ServerGroup"][];
+        };
+        /** @description One ServerGroup. */
+        ServerGroupEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The server group. */
+            response: components["schemas"]["ServerGroup"];
+        };
+        /** @description Facts about the server that Cloud 66 collected; the set of keys varies by server. */
+        ServerParams: {
+            /** @description The availability zone. */
+            availability_zone: string;
+            /** @description The server size at the vendor. */
+            size: string;
+            /** @description The region at the vendor. */
+            region: string;
+            /** @description The server's IP addresses. */
+            ips: string[];
+            /** @description Whether the server was baselined. */
+            was_baselined: boolean;
+            /** @description Number of CPU cores. */
+            cached_cores: number;
+            /** @description Memory in bytes. */
+            cached_memory: number;
+            /** @description Version of Passenger, if installed. */
+            passenger_version: string;
+            /** @description Whether Passenger Enterprise is used. */
+            passenger_enterprise: boolean;
+            /** @description Whether nginx supports the real IP module. */
+            supports_nginx_realip: boolean;
+            /** @description Passenger's maximum pool size. */
+            passenger_pool_max: number;
+        };
+        /** @description A server of a stack. */
+        Server: {
+            /** @description The server UID. */
+            uid: string;
+            /** @description The server's id at the cloud vendor. */
+            vendor_uid: string | null;
+            /** @description The server name. */
+            name: string;
+            /** @description The server's address. */
+            address: string | null;
+            /** @description The operating system distribution. */
+            distro: string | null;
+            /** @description The distribution's version. */
+            distro_version: string | null;
+            /** @description The server's DNS name. */
+            dns_record: string | null;
+            /** @description The user Cloud 66 connects as. */
+            user_name: string | null;
+            /** @description The kind of server, such as `Cloud (DigitalOcean)`. */
+            server_type: string | null;
+            /** @description The roles the server has, such as `web`, `app`, `db`. */
+            server_roles: string[];
+            /** @description The id of the server group the server belongs to. */
+            server_group_id: number | null;
+            /** @description The UID of the stack the server belongs to. */
+            stack_uid: string;
+            /** @description Whether the Cloud 66 agent is installed. */
+            has_agent: boolean;
+            /** @description Cloud and runtime details of the server. */
+            params: components["schemas"]["ServerParams"];
+            /** @description When the server was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the server was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+            /** @description The cloud region (see the region tables in the introduction). */
+            region: string | null;
+            /** @description The availability zone. */
+            availability_zone: string | null;
+            /** @description External IPv4 address. */
+            ext_ipv4: string | null;
+            /** @description Internal IPv4 address. */
+            int_ipv4: string | null;
+            /** @description External IPv6 address. */
+            ext_ipv6: string | null;
+            /** @description Internal IPv6 address. */
+            int_ipv6: string | null;
+            /** @description The server's health code. */
+            health_state: number | null;
+            /** @description The server's SSH private key; only present when requested with `include_private_key=1` (the seeds' name). */
+            private_key?: string;
+            /** @description The server's SSH private key under the name the official Go client reads (server.go:30); present, like `private_key`, only when requested with `include_private_key=1` (ERRATA.md E-GO-6). */
+            ssh_private_key?: string | null;
+        };
+        /** @description A page of Server items. */
+        ServerPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Server objects). */
+            response: components["schemas"]["Server"][];
+        };
+        /** @description One Server. */
+        ServerEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The server. */
+            response: components["schemas"]["Server"];
+        };
+        /** @description A setting of a server. The single-setting view returns only `key` and `value`. */
+        ServerSetting: {
+            /** @description The setting key, such as `server.name`. */
+            key: string;
+            /** @description The setting's value (its type depends on the setting). */
+            value: components["schemas"]["SettingValue"];
+            /** @description Whether the setting is read-only. */
+            readonly?: boolean;
+            /** @description A warning to show before changing the setting; empty when there is none. */
+            warning_text?: string;
+        };
+        /** @description A page of ServerSetting items. */
+        ServerSettingPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (ServerSetting objects). */
+            response: components["schemas"]["ServerSetting"][];
+        };
+        /** @description One ServerSetting. */
+        ServerSettingEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The server setting. */
+            response: components["schemas"]["ServerSetting"];
+        };
+        /** @description The new value of a server setting. */
+        UpdateServerSettingRequest: {
+            /**
+             * @description The setting's new value.
+             * @example newname
+             */
+            value: string;
+        };
+        /** @description A managed database backup of a stack. */
+        Backup: {
+            /** @description The backup id. */
+            id: number;
+            /** @description The UID of the server the backup was taken on. */
+            server_uid: string;
+            /** @description The database type of the backup. */
+            db_type: components["schemas"]["DatabaseType"];
+            /** @description The name of the database. */
+            database_name: string;
+            /** @description The base name of the backup files. */
+            file_base: string | null;
+            /** @description When the backup was taken, in ISO 8601 (UTC). */
+            backup_date_iso: components["schemas"]["IsoTimestamp"];
+            /** @description Status code of the backup. */
+            backup_status: number;
+            /** @description Output of the backup, if any. */
+            backup_result: string | null;
+            /** @description Status code of the last restore. */
+            restore_status: number | null;
+            /** @description Output of the last restore, if any. */
+            restore_result: string | null;
+            /** @description When the backup was created, in ISO 8601 (UTC). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the backup was last updated, in ISO 8601 (UTC). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description Status code of the last verification. */
+            verify_status: number | null;
+            /** @description Output of the last verification, if any. */
+            verify_result: string | null;
+            /** @description Where the backup is stored. */
+            storage_path: string;
+            /** @description Tables left out of the backup. */
+            skip_tables: string | null;
+            /** @description Size of the backup in bytes. */
+            backup_size: number;
+        };
+        /** @description A page of Backup items. */
+        BackupPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Backup objects). */
+            response: components["schemas"]["Backup"][];
+        };
+        /**
+         * New backup task
+         * @description Create a new backup task. Every field is optional; an option left unset may be omitted or sent as null (the official Go client sends null, see ERRATA.md E-GO-4). Closed to other fields, so that a body with `remote_url` or `group` can only be an import.
+         */
+        NewBackupRequest: {
+            /**
+             * @description Comma-separated database types that need backup tasks (valid options: all, mysql, postgresql, redis, mongodb).
+             * @example mysql,redis
+             */
+            db_type?: string | null;
+            /**
+             * @description Frequency of the backup task in cron schedule format.
+             * @example 0 *\/1 * * *
+             */
+            frequency?: string | null;
+            /**
+             * @description Number of previous backups to keep.
+             * @example 10
+             */
+            keep_count?: number | null;
+            /**
+             * @description Compress the backups with gzip.
+             * @example false
+             */
+            gzip?: boolean | null;
+            /**
+             * @description Tables that must be excluded from the backup.
+             * @example my_log_table
+             */
+            excluded_tables?: string | null;
+            /**
+             * @description Run the backup task on a replica server if available.
+             * @example false
+             */
+            run_on_replica_server?: boolean | null;
+            /**
+             * @description Take a logical backup (a dump) rather than a binary one. Not in the seeds; sent by the official Go client (ERRATA.md E-GO-4).
+             * @example true
+             */
+            logical_backup?: boolean | null;
+        };
+        /**
+         * Import an external backup
+         * @description Import an external backup file into a backup group.
+         */
+        ImportBackupRequest: {
+            /**
+             * @description The id of the backup group the imported backup is restored in.
+             * @example 5
+             */
+            group: number;
+            /** @description The database type of the imported backup. */
+            db_type: components["schemas"]["DatabaseType"];
+            /**
+             * Format: uri
+             * @description A URL to the backup file to import.
+             * @example https://s3.amazonaws.com/c66-managed-backup-non-prod/2aad2bb5a70e621ecf251fbd85af6927/backups/09a7dec0efdaa19b44148fccbf6128ec/redis/redis_23/2014.07.01.07.00.46/redis_23.tar
+             */
+            remote_url: string;
+        };
+        /** @description Either a new backup task, or an external backup to import. Both are closed objects and only an import has `group` and `remote_url` (both required there), so exactly one variant matches any body. */
+        CreateBackupRequest: components["schemas"]["NewBackupRequest"] | components["schemas"]["ImportBackupRequest"];
+        /** @description One Backup. */
+        BackupEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The backup. */
+            response: components["schemas"]["Backup"];
+        };
+        /** @description A file of a backup. */
+        BackupFile: {
+            /** @description The file id, such as `tar` or `tar-aa`. */
+            id: string;
+            /** @description The file name. */
+            name: string;
+        };
+        /** @description A page of BackupFile items. */
+        BackupFilePage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (BackupFile objects). */
+            response: components["schemas"]["BackupFile"][];
+        };
+        /** @description A temporary public URL to download a backup file. */
+        BackupFileLink: {
+            /** @description Whether the URL could be made. */
+            ok: boolean;
+            /**
+             * Format: uri
+             * @description A signed, expiring URL to the file.
+             */
+            public_url: string;
+        };
+        /** @description One BackupFileLink. */
+        BackupFileLinkEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The backup file link. */
+            response: components["schemas"]["BackupFileLink"];
+        };
+        /** @description A region of a cloud. */
+        CloudRegion: {
+            /** @description The region id, used as `region` when creating a stack. */
+            id: string;
+            /** @description The region's display name. */
+            name: string;
+            /** @description The region's former (numeric) id, for clouds that renamed their regions. */
+            old_id?: string;
+        };
+        /** @description A server size of a cloud. */
+        CloudServerSize: {
+            /** @description The server size id, used as `size` when creating a stack. */
+            id: string;
+            /** @description The server size's display name. */
+            name: string;
+        };
+        /** @description A cloud provider the account can use, with its regions and server sizes. */
+        Cloud: {
+            /** @description The cloud id, used as `cloud_id` and as `cloud` when creating a stack. */
+            name: string;
+            /** @description The cloud's display name. */
+            display_name: string;
+            /** @description The regions of the cloud the account can use. */
+            regions: components["schemas"]["CloudRegion"][];
+            /** @description The server sizes of the cloud the account can use. */
+            server_sizes: components["schemas"]["CloudServerSize"][];
+        };
+        /** @description A page of Cloud items. */
+        CloudPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Cloud objects). */
+            response: components["schemas"]["Cloud"][];
+        };
+        /** @description One Cloud. */
+        CloudEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The cloud. */
+            response: components["schemas"]["Cloud"];
+        };
+        /** @description An account the caller belongs to. */
+        Account: {
+            /** @description The account id. */
+            id: number;
+            /** @description The email address of the account owner. */
+            owner: string;
+            /** @description When the account was created, in ISO 8601 (UTC). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the account was last updated, in ISO 8601 (UTC). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description The creation time under the name the official Go client reads (user.go:19); ERRATA.md E-GO-6. */
             created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description The last update time under the name the official Go client reads (user.go:20); ERRATA.md E-GO-6. */
             updated_at?: components["schemas"]["IsoTimestamp"];
-            /** @description The status of the user's cloud accounts, such as `partial`. */
-            cloud_status?: string | null;
+            /** @description Number of stacks in the account. */
+            stack_count: number;
+            /** @description The clouds the account's stacks use. */
+            used_clouds: string[];
+        };
+        /** @description A page of Account items. */
+        AccountPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (Account objects). */
+            response: components["schemas"]["Account"][];
+        };
+        /** @description One Account. */
+        AccountEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The account. */
+            response: components["schemas"]["Account"];
         };
         /** @description A user's membership of an account. */
         AccountMembership: {
@@ -2113,11 +2319,11 @@ export interface components {
             /** @description The user's role in the account, such as `owner`. */
             role: string;
             /** @description Whether the user may create stacks in the account. */
-            can_create_stack?: boolean;
+            can_create_stack: boolean;
             /** @description Whether the user may administer the account's users. */
-            can_admin_users?: boolean;
+            can_admin_users: boolean;
             /** @description The access level the user gets on the account's stacks by default (60 is admin). */
-            default_permission_level?: number;
+            default_permission_level: number;
         };
         /** @description A user's access level on one stack. */
         AccessRight: {
@@ -2127,19 +2333,6 @@ export interface components {
             stack: string;
             /** @description The access level, such as code 60, `admin`. */
             access_level: components["schemas"]["CodeMeaning"];
-        };
-        /** @description A mobile device registered for a user's notifications. */
-        Device: {
-            device_type: components["schemas"]["DeviceType"];
-            sub_type?: components["schemas"]["DeviceSubType"];
-            /** @description The device token. */
-            token: string;
-            /** @description Whether notifications to the device are enabled. */
-            enabled?: boolean;
-            created_at?: components["schemas"]["LegacyTimestamp"];
-            updated_at?: components["schemas"]["LegacyTimestamp"];
-            created_at_iso?: components["schemas"]["IsoTimestamp"];
-            updated_at_iso?: components["schemas"]["IsoTimestamp"];
         };
         /**
          * @description The kind of device.
@@ -2162,8 +2355,78 @@ export interface components {
          * @enum {integer}
          */
         DeviceSubType: 1 | 2 | 3;
-        CreateDeviceRequest: {
+        /** @description A mobile device registered for a user's notifications. */
+        Device: {
+            /** @description The kind of device. */
             device_type: components["schemas"]["DeviceType"];
+            /** @description The device's platform within its kind. */
+            sub_type: components["schemas"]["DeviceSubType"];
+            /** @description The device token. */
+            token: string;
+            /** @description Whether notifications to the device are enabled. */
+            enabled: boolean;
+            /** @description When the device was created (UTC). */
+            created_at: components["schemas"]["LegacyTimestamp"];
+            /** @description When the device was last updated (UTC). */
+            updated_at: components["schemas"]["LegacyTimestamp"];
+            /** @description When the device was created, in ISO 8601 (UTC). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the device was last updated, in ISO 8601 (UTC). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A user the caller has access to. */
+        User: {
+            /** @description The user id. */
+            id: number;
+            /** @description The user's email address. */
+            email: string;
+            /** @description The id of the user's primary account. */
+            primary_account_id: number;
+            /** @description The accounts the user belongs to and the user's role in each. */
+            accounts: components["schemas"]["AccountMembership"][];
+            /** @description The user's access level on each stack. */
+            access_rights: components["schemas"]["AccessRight"][];
+            /** @description Whether the user is locked out. */
+            locked: boolean;
+            /** @description Whether the user uses two-factor authentication. */
+            uses_tfa: boolean;
+            /** @description The user's time zone. */
+            timezone: string;
+            /** @description Whether the user has a verified phone number. */
+            has_valid_phone: boolean;
+            /** @description Whether the user is in the developer program. */
+            developer_program: boolean;
+            /** @description Whether the user signs in with GitHub. */
+            github_login: boolean;
+            /**
+             * Format: date-time
+             * @description When the user last signed in.
+             */
+            last_login: string | null;
+            /** @description The user's mobile devices. */
+            devices: components["schemas"]["Device"][];
+            /** @description When the user was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the user was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+            /** @description The status of the user's cloud accounts, such as `partial`. */
+            cloud_status: string | null;
+        };
+        /** @description A page of User items. */
+        UserPage: components["schemas"]["PagedEnvelope"] & {
+            /** @description The items of this page (User objects). */
+            response: components["schemas"]["User"][];
+        };
+        /** @description One User. */
+        UserEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The user. */
+            response: components["schemas"]["User"];
+        };
+        /** @description A mobile device to register for the user. */
+        CreateDeviceRequest: {
+            /** @description The kind of device. */
+            device_type: components["schemas"]["DeviceType"];
+            /** @description The device's platform within its kind. */
             sub_type: components["schemas"]["DeviceSubType"];
             /**
              * @description The device token.
@@ -2171,8 +2434,16 @@ export interface components {
              */
             token: string;
         };
+        /** @description One Device. */
+        DeviceEnvelope: components["schemas"]["Envelope"] & {
+            /** @description The device. */
+            response: components["schemas"]["Device"];
+        };
+        /** @description The new details of a registered mobile device. */
         UpdateDeviceRequest: {
+            /** @description The kind of device. */
             device_type: components["schemas"]["DeviceType"];
+            /** @description The device's platform within its kind. */
             sub_type: components["schemas"]["DeviceSubType"];
         };
     };
@@ -2191,7 +2462,7 @@ export interface components {
                  *       "error_description": "The request cannot be parsed: a required parameter is missing or has an invalid value."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["BadRequestError"];
             };
         };
         /** @description unauthenticated. No valid authentication token was passed in the request. */
@@ -2208,7 +2479,7 @@ export interface components {
                  *       "error_description": "No authentication token was passed in the request."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["UnauthenticatedError"];
             };
         };
         /** @description trial_expired. The user's Cloud 66 trial period has expired. */
@@ -2225,7 +2496,7 @@ export interface components {
                  *       "error_description": "Your Cloud 66 trial period has expired."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["TrialExpiredError"];
             };
         };
         /** @description forbidden. The token does not have the scope this request requires. */
@@ -2242,7 +2513,7 @@ export interface components {
                  *       "error_description": "You do not have the scope required to submit this request."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["ForbiddenError"];
             };
         };
         /** @description not_found. Nothing was found for this request URI. */
@@ -2259,7 +2530,7 @@ export interface components {
                  *       "error_description": "The system cannot find a response for this request URI."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["NotFoundError"];
             };
         };
         /** @description time_out. The server timed out before it could answer. */
@@ -2276,7 +2547,18 @@ export interface components {
                  *       "error_description": "The system did not return a response before the server timed out."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["TimedOutError"];
+            };
+        };
+        /** @description throttled: the rate limit is used up, retry in the next hourly window; or not_implemented: this resource is not implemented in this version of the API. */
+        ServiceUnavailable: {
+            headers: {
+                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                [name: string]: unknown;
+            };
+            content: {
+                "application/json": components["schemas"]["ServiceUnavailableError"];
             };
         };
         /** @description conflict. The request conflicts with the current state of the resource. */
@@ -2293,32 +2575,21 @@ export interface components {
                  *       "error_description": "There is a current conflict with the resource."
                  *     }
                  */
-                "application/json": components["schemas"]["Error"];
-            };
-        };
-        /** @description throttled: the rate limit is used up, retry in the next hourly window; or not_implemented: this resource is not implemented in this version of the API. */
-        ServiceUnavailable: {
-            headers: {
-                "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
-                "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
-                [name: string]: unknown;
-            };
-            content: {
-                "application/json": components["schemas"]["Error"];
+                "application/json": components["schemas"]["ConflictError"];
             };
         };
     };
     parameters: {
         /**
-         * @description The stack UID (see "Finding a stack UID").
-         * @example 5999b763474b0eafa5fafb64bff0ba80
-         */
-        StackId: string;
-        /**
          * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
          * @example 1
          */
         Page: number;
+        /**
+         * @description The stack UID (see "Finding a stack UID").
+         * @example 5999b763474b0eafa5fafb64bff0ba80
+         */
+        StackId: string;
         /**
          * @description Only what runs on the server with this UID.
          * @example 1239b763474b0eafa5fafb64bff0ba80

@@ -10,7 +10,15 @@ import { BUNDLE, createValidator, describeErrors, loadBundle, pointer } from './
 import { childrenOf, eventually, rawHttp, rawRequest, settleConnections } from './support/system.mjs';
 
 const doc = loadBundle();
-const validateError = createValidator(doc)(pointer('components', 'schemas', 'Error'));
+const validateError = createValidator(doc)(pointer('components', 'schemas', 'ApiError'));
+// Statuses the description declares carry an id of its status table; the mock's own refusals
+// (405, 413, 431, ...) have the same shape with an id named after their status.
+const ERROR_ID_BY_DECLARED_STATUS = { 400: 'bad_request', 401: 'unauthenticated', 402: 'trial_expired', 403: 'forbidden', 404: 'not_found', 408: 'time_out', 409: 'conflict' };
+const errorBodyProblems = (status, body) => {
+  if (ERROR_ID_BY_DECLARED_STATUS[status]) return validateError(body) && body.error === ERROR_ID_BY_DECLARED_STATUS[status] ? [] : [describeErrors(validateError.errors) || `error ${body.error} for ${status}`];
+  const shaped = typeof body.error === 'string' && /^[a-z_]+$/.test(body.error) && typeof body.error_description === 'string';
+  return shaped ? [] : [`not an API error body: ${JSON.stringify(body)}`];
+};
 const TOKEN = 'fake-matrix-token';
 const AUTH = { Authorization: `Bearer ${TOKEN}` };
 const JSON_TYPE = { ...AUTH, 'Content-Type': 'application/json' };
@@ -90,7 +98,7 @@ describe.each([
     if (answer.status >= 400) {
       expect(answer.headers.filter(([name]) => name === 'content-type'), 'exactly one Content-Type').toEqual([['content-type', 'application/json']]);
       const body = JSON.parse(answer.body);
-      expect(validateError(body), describeErrors(validateError.errors)).toBe(true);
+      expect(errorBodyProblems(answer.status, body)).toEqual([]);
       expect(answer.body.toLowerCase(), 'the error body names the problem').toContain(row.mentions.toLowerCase());
     }
     if (row.allow) expect(Object.fromEntries(answer.headers).allow).toBe(row.allow);

@@ -103,7 +103,7 @@ describe('writes take effect, actions finish', () => {
     await c66.backups.create(STACK, { db_type: 'mysql' });
     expect((await c66.backups.list(STACK)).response).toHaveLength(backups + 1);
 
-    const stack = await c66.stacks.create({ name: 'sandbox-app', environment: 'staging', service_yaml: 'services: {}' }, { wait: WAIT });
+    const stack = await c66.stacks.create({ name: 'sandbox-app', environment: 'staging', service_yaml: 'services: {}', cloud: 'aws', region: 'us-east-1', size: 't2.small', build_type: 'single' }, { wait: WAIT });
     const created = (await c66.stacks.list()).response.find((s) => s.name === 'sandbox-app');
     expect(created).toMatchObject({ environment: 'staging', status: 1, uid: stack.response.resource_id });
 

@@ -11,6 +11,7 @@ import { BODY_REPAIRS } from '../scripts/lib/seed-repairs.mjs';
 import { seedBody, seedExamples } from '../scripts/lib/seed-examples.mjs';
 import { pathParams, pathShape, repoRoot, specLocation } from '../scripts/lib/spec-index.mjs';
 import { createValidator, deref, describeErrors, loadBundle, operations, pointer } from './support/openapi.mjs';
+import { alwaysShownButOptional, examplePresence, seedExamplesOnly } from '../scripts/lib/example-presence.mjs';
 
 let doc, blueprint, rendered, validatorAt, ops;
 beforeAll(() => {
@@ -166,5 +167,33 @@ describe('examples in the description', () => {
   it('every success response with a body has an example; those without one are the five the seeds show bodiless', () => {
     const bodiless = ops.filter(({ operation }) => !deref(doc, operation.responses['200']).content).map(({ operation }) => operation.operationId);
     expect(bodiless.sort()).toEqual(['deleteDevice', 'deleteEnvironmentVariable', 'updateDevice', 'updateNotification'].sort());
+  });
+});
+
+describe('what the seeds show, the schemas say', () => {
+  it('a property present in every seed example of its object is required', () => {
+    expect(alwaysShownButOptional(doc)).toEqual([]);
+    // The walk does find the objects: Stack, Server and Deployment have many instances each.
+    const presence = examplePresence(doc, { include: seedExamplesOnly });
+    for (const name of ['Stack', 'Server', 'Deployment', 'AsyncAction']) expect(presence.get(name)?.instances, name).toBeGreaterThan(1);
+  });
+
+  it('every request body has whole-body examples, each valid against its schema', () => {
+    const failures = [];
+    for (const { method, path, operation } of ops.filter(({ operation }) => operation.requestBody)) {
+      const media = deref(doc, operation.requestBody).content['application/json'];
+      const examples = Object.entries(media.examples ?? {});
+      if (!examples.length) failures.push(`${operation.operationId}: no example`);
+      const validate = validatorAt(pointer('paths', path, method, 'requestBody', 'content', 'application/json', 'schema'));
+      for (const [name, ex] of examples) if (!validate(deref(doc, ex).value)) failures.push(`${operation.operationId} ${name}:\n${describeErrors(validate.errors)}`);
+    }
+    expect(failures).toEqual([]);
+  });
+
+  it('createBackup: each of its two examples matches exactly one variant', () => {
+    const op = ops.find(({ operation }) => operation.operationId === 'createBackup');
+    const media = op.operation.requestBody.content['application/json'];
+    const variants = deref(doc, media.schema).oneOf.map((ref) => validatorAt(ref.$ref));
+    for (const ex of Object.values(media.examples)) expect(variants.map((v) => v(ex.value))).toEqual(ex.value.remote_url ? [false, true] : [true, false]);
   });
 });

@@ -1,5 +1,5 @@
-import createClient, { type Client, type FetchResponse, type MaybeOptionalInit } from 'openapi-fetch';
-import type { HttpMethod, PathsWithMethod, RequiredKeysOf } from 'openapi-typescript-helpers';
+import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ApiError, readRateLimit, type RateLimit } from './errors.js';
 import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
@@ -76,6 +76,14 @@ export interface Cloud66ClientOptions {
 export type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
 
 /**
+ * The success body of an operation: openapi-fetch's `data` type without its Readable<> pass, which
+ * drops a property whose type is only `null` (openapi-ts/openapi-typescript#2717), such as a running
+ * action's `finished_at`. The description declares no readOnly/writeOnly, so Readable has nothing else to do.
+ */
+export type SuccessData<Operation, Media extends MediaType = `${string}/${string}`> =
+  ResponseObjectMap<Operation> extends infer R extends Record<string | number, any> ? SuccessResponse<R, Media> : never;
+
+/**
  * openapi-fetch's `{ data, error, response }` result, with a Cloud66ApiError as `error` and the
  * rate-limit figures of the response.
  */
@@ -87,7 +95,7 @@ export type Cloud66Response<R extends { data?: unknown }> = (
 export type Cloud66Method<M extends HttpMethod> = <P extends PathsWithMethod<paths, M>, I extends MaybeOptionalInit<paths[P], M>>(
   path: P,
   ...init: InitParam<I>
-) => Promise<Cloud66Response<FetchResponse<Extract<paths[P][M], Record<string | number, any>>, I, `${string}/${string}`>>>;
+) => Promise<Cloud66Response<{ data?: SuccessData<paths[P][M]> }>>;
 
 export interface Cloud66Client {
   GET: Cloud66Method<'get'>;

@@ -1,10 +1,9 @@
 // Operation methods (c66.stacks.get(stackId)) over the client's path calls. The generated tables in
 // generated/operations.ts say, per method, its HTTP method, path and flags; bindResource turns one
 // table into methods. Methods return the success body and throw Cloud66ApiError otherwise.
-import type { FetchResponse } from 'openapi-fetch';
 import type { HttpMethod } from 'openapi-typescript-helpers';
 import type { paths } from '../../../generated/schema';
-import { unwrap, type Cloud66Client } from './client.js';
+import { unwrap, type Cloud66Client, type SuccessData } from './client.js';
 import { paginate, waitForAction, type WaitOptions } from './helpers.js';
 
 type Op<P extends keyof paths, M extends HttpMethod> = M extends keyof paths[P] ? paths[P][M] : never;
@@ -16,7 +15,7 @@ export type PathParam<P extends keyof paths, M extends HttpMethod, K extends str
 export type Body<P extends keyof paths, M extends HttpMethod> = Op<P, M> extends { requestBody?: { content: { 'application/json': infer B } } } ? B : never;
 /** The query parameters of `M P`. */
 export type Query<P extends keyof paths, M extends HttpMethod> = Op<P, M> extends { parameters: { query?: infer Q } } ? Q : never;
-type Data<P extends keyof paths, M extends HttpMethod> = Exclude<FetchResponse<Op<P, M> & Record<string | number, any>, {}, 'application/json'>['data'], undefined>;
+type Data<P extends keyof paths, M extends HttpMethod> = Exclude<SuccessData<Op<P, M>, 'application/json'>, undefined>;
 /** The success body of `M P` (undefined for an empty one). */
 export type Result<P extends keyof paths, M extends HttpMethod> = [Data<P, M>] extends [never] ? undefined : Data<P, M>;
 

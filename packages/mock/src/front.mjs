@@ -78,7 +78,7 @@ function readBody(req, limit) {
  * the description declares for a path (for `Allow`); `direct` ({ port, matches(path) }) sends some
  * paths straight to another server.
  */
-function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutMs, direct }) {
+function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, bodyLimit, upstreamTimeoutMs, direct }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
   const handle = async (req, res) => {
@@ -103,11 +103,21 @@ function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutM
     if (bodyProblem) return sendError(res, 400, bodyProblem.description, bodyProblem.details);
 
     // The API accepts a `.json` suffix on any path (the official Go client sends one).
-    const [rawPath, query] = req.url.split('?', 2);
+    const [rawPath, rawQuery] = req.url.split('?', 2);
     const path = rawPath.replace(/\.json$/, '');
+    // Like the API (a Rails app, which merges JSON body parameters into its params), a JSON body
+    // sent to an operation that declares none is read as its parameters: the official Go client
+    // sends GET filters that way. They join the query string; the query's own values win.
+    let query = rawQuery;
+    const bodyAsParameters = body.length > 0 && takesBody(req.method, path) === false;
+    if (bodyAsParameters) {
+      query = withBodyParameters(rawQuery, body);
+      body = Buffer.alloc(0);
+    }
     // Paths outside the description (the sandbox's OAuth and controls) bypass Prism.
     const port = direct?.matches(path) ? direct.port : upstreamPort;
     const headers = { ...forwardable(req.headers), host: `127.0.0.1:${port}`, 'content-length': body.length };
+    if (bodyAsParameters) delete headers['content-type'];
     const upstream = httpRequest({ host: '127.0.0.1', port, agent, method: req.method === 'HEAD' ? 'GET' : req.method, path: query === undefined ? path : `${path}?${query}`, headers });
     // A client that goes away cancels its upstream request; a silent upstream is given up on.
     res.once('close', () => res.writableFinished || upstream.destroy());
@@ -125,6 +135,23 @@ function createFront({ upstreamPort, allowedMethods, bodyLimit, upstreamTimeoutM
     handler: (req, res) => handle(req, res).catch((e) => sendError(res, 500, 'The mock failed on this request.', e.message)),
     close: () => agent.destroy(),
   };
+}
+
+/**
+ * The query string with a JSON object body's scalar fields added (unless the query has them).
+ * Empty strings and nulls are dropped: Go sends an unset filter as "" (see spec/ERRATA.md, E-GO-3).
+ */
+function withBodyParameters(rawQuery, body) {
+  const fields = parseJson(body.toString('utf8'));
+  const params = new URLSearchParams(rawQuery ?? '');
+  if (fields && typeof fields === 'object' && !Array.isArray(fields)) {
+    for (const [name, value] of Object.entries(fields)) {
+      if (params.has(name) || value === null || value === '' || typeof value === 'object') continue;
+      params.set(name, String(value));
+    }
+  }
+  const text = params.toString();
+  return text === '' ? undefined : text;
 }
 
 function relay(answer, res, { path, allowedMethods }) {

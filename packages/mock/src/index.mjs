@@ -40,17 +40,27 @@ function validate(options) {
   return o;
 }
 
-/** The methods the description declares for each concrete path, for `Allow` on 405. */
-function methodsBySpecPath(spec) {
+/**
+ * Looks concrete paths up in the description: `allowedMethods(path)` for `Allow` on 405, and
+ * `takesBody(method, path)`, whether that operation declares a request body (undefined when
+ * the description has no such operation).
+ */
+function routesOf(spec) {
   const router = FindMyWay({ ignoreDuplicateSlashes: false });
   const paths = JSON.parse(readFileSync(spec, 'utf8')).paths ?? {};
   for (const [template, item] of Object.entries(paths)) {
     const route = template.replace(/\{([^}]+)\}/g, ':$1');
-    for (const method of METHODS) if (item[method.toLowerCase()]) router.on(method, route, () => {});
+    for (const method of METHODS) {
+      const operation = item[method.toLowerCase()];
+      if (operation) router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody) });
+    }
   }
-  return (path) => {
-    const methods = METHODS.filter((m) => router.find(m, path));
-    return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+  return {
+    allowedMethods: (path) => {
+      const methods = METHODS.filter((m) => router.find(m, path));
+      return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
+    },
+    takesBody: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.takesBody, // undefined: not an operation
   };
 }
 
@@ -71,7 +81,7 @@ export async function startMock(options = {}) {
   const sandbox = o.stateful ? createSandbox(JSON.parse(readFileSync(o.spec, 'utf8')), { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000 }) : undefined;
   if (sandbox) await listen(sandbox.server, 0);
   const direct = sandbox && { port: sandbox.server.address().port, matches: (path) => path.startsWith('/oauth/') || path.startsWith(CONTROL_PREFIX) };
-  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, allowedMethods: methodsBySpecPath(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct });
+  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, ...routesOf(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct });
   try {
     await listen(server, o.port);
   } catch (error) {

@@ -9,6 +9,7 @@ import { COLLECTIONS, fill, stampLike, Store, touch } from './store.mjs';
 
 export const PER_PAGE = 30;
 export const CONTROL_PREFIX = '/__sandbox/';
+const DATABASE_TYPES = ['mysql', 'postgresql', 'redis', 'mongodb'];
 const METHODS = ['get', 'put', 'post', 'delete'];
 const RUNNING_STATUS = 6; // STK_DEPLOYING
 const DEPLOYED_STATUS = 1; // STK_SUCCESS
@@ -158,10 +159,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     redeployStack: (params, body) => {
       const stack = stackOf(params);
       const deployments = store.items(fill('/stacks/{stack_id}/deployments', params));
-      // The seeds show only `outcome` code 1 (success) and `triggered_via` code 0 (web): a
-      // deployment started here, running or cancelled, leaves out what the seeds do not define.
-      const { triggered_via, outcome, ...seed } = template(deployments);
-      const deployment = { ...seed, id: store.id(), finished_at: null, is_deploying: true, is_head: true, is_live: false };
+      // The seeds show only finished deployments (`outcome` code 1, success): one started here has
+      // no outcome (null) until it finishes; a cancelled one keeps none.
+      const deployment = { ...template(deployments), id: store.id(), finished_at: null, outcome: null, is_deploying: true, is_head: true, is_live: false };
       if (body.git_ref) deployment.git_hash = body.git_ref;
       touch(deployment, ['started_at']);
       for (const other of deployments) other.is_head = false;
@@ -256,12 +256,16 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     },
     createBackup: (params, body) => {
       const backups = listOf('/stacks/{stack_id}/backups', params);
-      const backup = { ...template(backups), id: store.id(), backup_status: 0 };
-      if (body.db_type) backup.db_type = body.db_type;
-      touch(backup, ['backup_date_iso', 'created_at', 'updated_at']);
-      backups.unshift(backup);
-      store.items(`${fill('/stacks/{stack_id}/backups', params)}/${backup.id}/files`);
-      return one({ ok: true, message: `Backup ${backup.id} queued` });
+      // `db_type` of a new task is a list ("mysql,redis", or "all"): one backup per database type named.
+      const named = String(body.db_type ?? '').split(',').map((t) => t.trim()).filter((t) => DATABASE_TYPES.includes(t));
+      const made = (named.length ? named : [undefined]).map((dbType) => {
+        const backup = { ...template(backups), id: store.id(), backup_status: 0, ...(dbType && { db_type: dbType }) };
+        touch(backup, ['backup_date_iso', 'created_at', 'updated_at']);
+        backups.unshift(backup);
+        store.items(`${fill('/stacks/{stack_id}/backups', params)}/${backup.id}/files`);
+        return backup.id;
+      });
+      return one({ ok: true, message: `Backup ${made.join(', ')} queued` });
     },
     createDevice: (params, body) => {
       const { item: user } = itemOf('/users', params, params.id, 'user');
