@@ -83,7 +83,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/actions/{id}": {
+    "/stacks/{stack_id}/actions/{action_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -97,7 +97,7 @@ export interface paths {
                  * @description Identifier of the asynchronous action.
                  * @example 4153
                  */
-                id: number;
+                action_id: number;
             };
             cookie?: never;
         };
@@ -144,7 +144,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/deployments/{id}": {
+    "/stacks/{stack_id}/deployments/{deployment_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -158,7 +158,7 @@ export interface paths {
                  * @description The deployment id.
                  * @example 107
                  */
-                id: number;
+                deployment_id: number;
             };
             cookie?: never;
         };
@@ -209,7 +209,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/services/{id}": {
+    "/stacks/{stack_id}/services/{service_name}": {
         parameters: {
             query?: never;
             header?: never;
@@ -223,7 +223,7 @@ export interface paths {
                  * @description The service name.
                  * @example web
                  */
-                id: string;
+                service_name: string;
             };
             cookie?: never;
         };
@@ -270,7 +270,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/containers/{id}": {
+    "/stacks/{stack_id}/containers/{container_uid}": {
         parameters: {
             query?: never;
             header?: never;
@@ -284,7 +284,7 @@ export interface paths {
                  * @description The container UID.
                  * @example cba44fa6b6acf57fb0ef6c2ce385f6a129867df544dae7181d2410e9f9cc32bc
                  */
-                id: string;
+                container_uid: string;
             };
             cookie?: never;
         };
@@ -399,7 +399,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/firewalls/{id}": {
+    "/stacks/{stack_id}/firewalls/{firewall_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -413,7 +413,7 @@ export interface paths {
                  * @description The firewall rule id.
                  * @example 5027
                  */
-                id: number;
+                firewall_id: number;
             };
             cookie?: never;
         };
@@ -456,7 +456,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/notifications/{id}": {
+    "/stacks/{stack_id}/notifications/{notification_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -470,7 +470,7 @@ export interface paths {
                  * @description The notification id.
                  * @example 1191
                  */
-                id: number;
+                notification_id: number;
             };
             cookie?: never;
         };
@@ -517,7 +517,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/settings/{id}": {
+    "/stacks/{stack_id}/settings/{setting_name}": {
         parameters: {
             query?: never;
             header?: never;
@@ -531,7 +531,7 @@ export interface paths {
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example git-branch
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -578,7 +578,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/server_groups/{id}": {
+    "/stacks/{stack_id}/server_groups/{server_group_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -592,7 +592,7 @@ export interface paths {
                  * @description The server group id.
                  * @example 128
                  */
-                id: number;
+                server_group_id: number;
             };
             cookie?: never;
         };
@@ -635,7 +635,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/servers/{id}": {
+    "/stacks/{stack_id}/servers/{server_uid}": {
         parameters: {
             query?: never;
             header?: never;
@@ -649,7 +649,7 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                id: string;
+                server_uid: string;
             };
             cookie?: never;
         };
@@ -666,7 +666,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/servers/{server_id}/settings": {
+    "/stacks/{stack_id}/servers/{server_uid}/settings": {
         parameters: {
             query?: never;
             header?: never;
@@ -680,7 +680,7 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_id: string;
+                server_uid: string;
             };
             cookie?: never;
         };
@@ -697,7 +697,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/servers/{server_id}/settings/{id}": {
+    "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}": {
         parameters: {
             query?: never;
             header?: never;
@@ -711,12 +711,12 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_id: string;
+                server_uid: string;
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -767,7 +767,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/backups/{id}": {
+    "/stacks/{stack_id}/backups/{backup_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -781,7 +781,7 @@ export interface paths {
                  * @description The backup id.
                  * @example 4
                  */
-                id: number;
+                backup_id: number;
             };
             cookie?: never;
         };
@@ -829,7 +829,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/stacks/{stack_id}/backups/{backup_id}/files/{id}": {
+    "/stacks/{stack_id}/backups/{backup_id}/files/{file_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -848,7 +848,7 @@ export interface paths {
                  * @description The file id.
                  * @example tar-aa
                  */
-                id: string;
+                file_id: string;
             };
             cookie?: never;
         };
@@ -931,7 +931,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/accounts/{id}": {
+    "/accounts/{account_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -940,7 +940,7 @@ export interface paths {
                  * @description The account id.
                  * @example 139
                  */
-                id: number;
+                account_id: number;
             };
             cookie?: never;
         };
@@ -977,7 +977,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/{id}": {
+    "/users/{user_id}": {
         parameters: {
             query?: never;
             header?: never;
@@ -986,7 +986,7 @@ export interface paths {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -1003,7 +1003,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/{id}/devices": {
+    "/users/{user_id}/devices": {
         parameters: {
             query?: never;
             header?: never;
@@ -1012,7 +1012,7 @@ export interface paths {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -1029,7 +1029,7 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
-    "/users/{id}/devices/{token}": {
+    "/users/{user_id}/devices/{token}": {
         parameters: {
             query?: never;
             header?: never;
@@ -1038,7 +1038,7 @@ export interface paths {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
                 /**
                  * @description The device token.
                  * @example wertqy
@@ -1184,7 +1184,10 @@ export interface components {
             deploy_directory: string | null;
             /** @description The current cloud provider status associated with the stack, such as `partial`. */
             cloud_status: string | null;
-            /** @description If applicable, the deploy hook URL associated with the stack. */
+            /**
+             * Format: uri
+             * @description If applicable, the deploy hook URL associated with the stack.
+             */
             redeploy_hook: string | null;
         };
         /** @description A page of Stack items. */
@@ -1351,11 +1354,14 @@ export interface components {
             /** @description A build type (not empty). */
             build_type: components["schemas"]["BuildType"];
         };
-        /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{id}` until `finished_at` is set. `finished_success` is set exactly when `finished_at` is: an action is either running (both null) or finished (both set). */
+        /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{action_id}` until `finished_at` is set. `finished_success` is set exactly when `finished_at` is: an action is either running (both null) or finished (both set). */
         AsyncAction: {
             /** @description The numeric identifier of the action. Identifiers increment by one for each action performed. */
             id: number;
-            /** @description The email address of the user who performed the action. */
+            /**
+             * Format: email
+             * @description The email address of the user who performed the action.
+             */
             user: string;
             /** @description The kind of resource the action was performed on, such as `stack` or `server`. */
             resource_type: string;
@@ -1461,7 +1467,19 @@ export interface components {
             container_id?: string;
             /** @description For `promote_slave_db` and `resync_slave_db`, the database type of the replica. */
             db_type?: components["schemas"]["DatabaseType"];
-        } & (unknown & unknown & unknown & unknown);
+        } | {
+            /**
+             * @description Maintenance mode needs `value`.
+             * @constant
+             */
+            command: "maintenance_mode";
+        } | {
+            /**
+             * @description Every command but maintenance_mode.
+             * @enum {unknown}
+             */
+            command?: "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db";
+        };
         /** @description A numeric code with its meaning spelled out. */
         CodeMeaning: {
             /** @description The numeric code. */
@@ -1473,7 +1491,10 @@ export interface components {
         Deployment: {
             /** @description The deployment id. */
             id: number;
-            /** @description The email address of the user who triggered the deployment. */
+            /**
+             * Format: email
+             * @description The email address of the user who triggered the deployment.
+             */
             triggered_by: string;
             /** @description How the deployment was started, such as code 0, `web`. */
             triggered_via: components["schemas"]["CodeMeaning"];
@@ -1507,7 +1528,10 @@ export interface components {
             reverted_at: string | null;
             /** @description Whether the deployment is still in progress. */
             is_deploying: boolean;
-            /** @description A link to the deployed commit in the git host. */
+            /**
+             * Format: uri
+             * @description A link to the deployed commit in the git host.
+             */
             commit_url: string | null;
         };
         /** @description A page of Deployment items. */
@@ -1554,6 +1578,18 @@ export interface components {
             /** @description The HTTPS port it is published on, if any. */
             https: number | null;
         };
+        /**
+         * @description The health of a container. Not in the seeds, whose examples show 1; the codes are the official Go
+         *     client's (container.go:14-18).
+         *
+         *     | Code | Name | Meaning |
+         *     | ---: | --- | --- |
+         *     | 0 | CNT_HEALTH_UNVERIFIED | Not verified |
+         *     | 1 | CNT_HEALTH_UP | Up |
+         *     | 2 | CNT_HEALTH_DOWN | Down |
+         * @enum {integer}
+         */
+        ContainerHealth: 0 | 1 | 2;
         /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. */
         Container: {
             /** @description The container UID (the Docker container id). */
@@ -1585,12 +1621,18 @@ export interface components {
              * @description When the container started.
              */
             started_at: string | null;
-            /** @description The private (overlay network) IP address of the container. */
+            /**
+             * Format: ipv4
+             * @description The private (overlay network) IP address of the container.
+             */
             private_ip?: string | null;
-            /** @description The IP address of the container on the Docker bridge, when known. */
+            /**
+             * Format: ipv4
+             * @description The IP address of the container on the Docker bridge, when known.
+             */
             docker_ip?: string | null;
-            /** @description The health code of the container. */
-            health_state?: number | null;
+            /** @description The health code of the container; null before its first check. */
+            health_state?: components["schemas"]["ContainerHealth"] | null;
             /** @description A message about the container's health, if any. */
             health_message?: string | null;
             /** @description What reported the health state, such as `system`. */
@@ -1652,6 +1694,177 @@ export interface components {
             /** @description The items of this page (Container objects). */
             response: components["schemas"]["Container"][];
         };
+        /** @description The container's configuration as `docker inspect` reports it (`Config`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        DockerConfig: {
+            /** @description Whether standard error is attached. */
+            AttachStderr: boolean;
+            /** @description Whether standard input is attached. */
+            AttachStdin: boolean;
+            /** @description Whether standard output is attached. */
+            AttachStdout: boolean;
+            /** @description The command the container runs. */
+            Cmd: string[] | null;
+            /** @description The relative CPU weight (0 is the default). */
+            CpuShares: number;
+            /** @description The CPUs the container may use; empty for all. */
+            Cpuset: string;
+            /** @description The container's domain name. */
+            Domainname: string;
+            /** @description The entry point; null for the image's own. */
+            Entrypoint: string[] | null;
+            /** @description The environment, as `KEY=value` strings. */
+            Env: string[];
+            /** @description The exposed ports, keyed `port/protocol`. */
+            ExposedPorts: {
+                [key: string]: Record<string, never>;
+            } | null;
+            /** @description The container's host name. */
+            Hostname: string;
+            /** @description The image the container was created from. */
+            Image: string;
+            /** @description The container's MAC address; empty when Docker chooses it. */
+            MacAddress?: string;
+            /**
+             * Format: int64
+             * @description The memory limit in bytes; 0 for none.
+             */
+            Memory: number;
+            /**
+             * Format: int64
+             * @description The memory plus swap limit in bytes; 0 for none, -1 for unlimited swap.
+             */
+            MemorySwap: number;
+            /** @description Whether networking is disabled. */
+            NetworkDisabled: boolean;
+            /** @description The image's ONBUILD triggers; null when none. */
+            OnBuild: string[] | null;
+            /** @description Whether standard input stays open. */
+            OpenStdin: boolean;
+            /** @description Legacy port specifications; null when none. */
+            PortSpecs: string[] | null;
+            /** @description Whether standard input closes after the first client detaches. */
+            StdinOnce: boolean;
+            /** @description Whether a TTY is allocated. */
+            Tty: boolean;
+            /** @description The user the process runs as; empty for the image's default. */
+            User: string;
+            /** @description The volumes declared by the configuration; null when none. */
+            Volumes: {
+                [key: string]: Record<string, never>;
+            } | null;
+            /** @description The working directory; empty for the image's default. */
+            WorkingDir: string;
+        };
+        /** @description A host address and port bound to a container port. */
+        DockerPortBinding: {
+            /** @description The host address; empty or `0.0.0.0` for all. */
+            HostIp: string;
+            /** @description The host port, as a string. */
+            HostPort: string;
+        };
+        /** @description What Docker does when the container exits. */
+        DockerRestartPolicy: {
+            /** @description How often to retry with `on-failure`; 0 for no limit. */
+            MaximumRetryCount: number;
+            /**
+             * @description The policy, such as `always` or `no`.
+             * @example always
+             */
+            Name: string;
+        };
+        /** @description The host-side configuration as `docker inspect` reports it (`HostConfig`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        DockerHostConfig: {
+            /** @description Bind mounts, as `host:container[:mode]`. */
+            Binds: string[] | null;
+            /** @description Kernel capabilities added; null when none. */
+            CapAdd: string[] | null;
+            /** @description Kernel capabilities dropped; null when none. */
+            CapDrop: string[] | null;
+            /** @description The file the container id is written to; empty when none. */
+            ContainerIDFile: string;
+            /** @description Host devices mapped into the container. */
+            Devices: Record<string, never>[] | null;
+            /** @description The DNS servers; null for the host's. */
+            Dns: string[] | null;
+            /** @description The DNS search domains; null for the host's. */
+            DnsSearch: string[] | null;
+            /** @description Extra `/etc/hosts` entries; null when none. */
+            ExtraHosts?: string[] | null;
+            /** @description The IPC namespace mode; empty for the default. */
+            IpcMode?: string;
+            /** @description Links to other containers; null when none. */
+            Links: string[] | null;
+            /** @description LXC options (old Docker versions). */
+            LxcConf: Record<string, never>[] | null;
+            /** @description The network mode, such as `bridge`. */
+            NetworkMode: string;
+            /** @description Host ports bound to container ports, keyed `port/protocol`. */
+            PortBindings: {
+                [key: string]: components["schemas"]["DockerPortBinding"][] | null;
+            } | null;
+            /** @description Whether the container runs privileged. */
+            Privileged: boolean;
+            /** @description Whether every exposed port is published. */
+            PublishAllPorts: boolean;
+            /** @description What Docker does when the container exits. */
+            RestartPolicy: components["schemas"]["DockerRestartPolicy"];
+            /** @description Security options; null when none. */
+            SecurityOpt?: string[] | null;
+            /** @description Containers whose volumes are mounted; null when none. */
+            VolumesFrom: string[] | null;
+        };
+        /** @description The container's network settings as `docker inspect` reports them (`NetworkSettings`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        DockerNetworkSettings: {
+            /** @description The bridge the container is attached to, such as `docker0`. */
+            Bridge: string;
+            /**
+             * Format: ipv4
+             * @description The gateway address.
+             */
+            Gateway: string;
+            /**
+             * Format: ipv4
+             * @description The container's address on the bridge.
+             */
+            IPAddress: string;
+            /** @description The prefix length of the container's network. */
+            IPPrefixLen: number;
+            /** @description The container's MAC address. */
+            MacAddress?: string;
+            /** @description Legacy port mapping; null on current Docker versions. */
+            PortMapping: Record<string, never> | null;
+            /** @description The published ports, keyed `port/protocol`; null for an unpublished port. */
+            Ports: {
+                [key: string]: components["schemas"]["DockerPortBinding"][] | null;
+            } | null;
+        };
+        /** @description The container's state as `docker inspect` reports it (`State`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        DockerState: {
+            /** @description The last error; empty when none. */
+            Error?: string;
+            /** @description The exit code of the last run. */
+            ExitCode: number;
+            /**
+             * Format: date-time
+             * @description When the last run ended; `0001-01-01T00:00:00Z` while it has not.
+             */
+            FinishedAt: string;
+            /** @description Whether the kernel killed the process for lack of memory. */
+            OOMKilled?: boolean;
+            /** @description Whether the container is paused. */
+            Paused: boolean;
+            /** @description The process id on the host; 0 when not running. */
+            Pid: number;
+            /** @description Whether the container is restarting. */
+            Restarting: boolean;
+            /** @description Whether the container is running. */
+            Running: boolean;
+            /**
+             * Format: date-time
+             * @description When the container last started.
+             */
+            StartedAt: string;
+        };
         /** @description Runtime information of the container as the Docker engine reports it (`docker inspect`). Its fields follow the Docker version on the server, so only the common ones are described and others may appear. */
         ContainerRuntime: {
             /** @description The Docker container id. */
@@ -1674,13 +1887,25 @@ export interface components {
             /** @description The execution driver. */
             ExecDriver: string;
             /** @description The container's configuration (command, environment, exposed ports, ...). */
-            Config: Record<string, never>;
+            Config: components["schemas"]["DockerConfig"];
             /** @description The host-side configuration (binds, port bindings, restart policy, ...). */
-            HostConfig: Record<string, never>;
+            HostConfig: components["schemas"]["DockerHostConfig"];
             /** @description The container's network settings (bridge, gateway, IP address, ports). */
-            NetworkSettings: Record<string, never>;
+            NetworkSettings: components["schemas"]["DockerNetworkSettings"];
             /** @description The container's state (running, pid, exit code, start and finish times). */
-            State: Record<string, never>;
+            State: components["schemas"]["DockerState"];
+            /** @description The host path of the container's hostname file. */
+            HostnamePath: string;
+            /** @description The host path of the container's hosts file. */
+            HostsPath: string;
+            /** @description The host path of the container's resolv.conf. */
+            ResolvConfPath: string;
+            /** @description The SELinux label of the container's mounts; empty when unused. */
+            MountLabel: string;
+            /** @description The SELinux label of the container's process; empty when unused. */
+            ProcessLabel: string;
+            /** @description The AppArmor profile of the container; empty when none (newer Docker versions only). */
+            AppArmorProfile?: string;
             /** @description Container paths mapped to host paths. */
             Volumes: {
                 [key: string]: string;
@@ -1881,11 +2106,17 @@ export interface components {
             hipchat_token?: string;
             /** @description HipChat room. */
             hipchat_room?: string;
-            /** @description Slack incoming webhook URL. */
+            /**
+             * Format: uri
+             * @description Slack incoming webhook URL.
+             */
             slack_url?: string;
             /** @description Slack channel. */
             slack_channel?: string;
-            /** @description URL for the webhook channel. */
+            /**
+             * Format: uri
+             * @description URL for the webhook channel.
+             */
             webhook_url?: string;
         };
         /** @description A notification subscription of a stack for one alert type. */
@@ -2005,7 +2236,10 @@ export interface components {
             was_baselined: boolean;
             /** @description Number of CPU cores. */
             cached_cores: number;
-            /** @description Memory in bytes. */
+            /**
+             * Format: int64
+             * @description Memory in bytes.
+             */
             cached_memory: number;
             /** @description Version of Passenger, if installed. */
             passenger_version: string;
@@ -2054,16 +2288,28 @@ export interface components {
             region: string | null;
             /** @description The availability zone. */
             availability_zone: string | null;
-            /** @description External IPv4 address. */
+            /**
+             * Format: ipv4
+             * @description External IPv4 address.
+             */
             ext_ipv4: string | null;
-            /** @description Internal IPv4 address. */
+            /**
+             * Format: ipv4
+             * @description Internal IPv4 address.
+             */
             int_ipv4: string | null;
-            /** @description External IPv6 address. */
+            /**
+             * Format: ipv6
+             * @description External IPv6 address.
+             */
             ext_ipv6: string | null;
-            /** @description Internal IPv6 address. */
+            /**
+             * Format: ipv6
+             * @description Internal IPv6 address.
+             */
             int_ipv6: string | null;
-            /** @description The server's health code. */
-            health_state: number | null;
+            /** @description The server's health code, from the seeds' health table (as the official Go client reads it, server.go:29-35); null before its first check. */
+            health_state: components["schemas"]["StackHealth"] | null;
             /** @description The server's SSH private key; only present when requested with `include_private_key=1` (the seeds' name). */
             private_key?: string;
             /** @description The server's SSH private key under the name the official Go client reads (server.go:30); present, like `private_key`, only when requested with `include_private_key=1` (ERRATA.md E-GO-6). */
@@ -2108,6 +2354,43 @@ export interface components {
              */
             value: string;
         };
+        /**
+         * @description The status of a backup. The seeds show only 0; the codes are the official Go client's (backups.go:11-14).
+         *
+         *     | Code | Name | Meaning |
+         *     | ---: | --- | --- |
+         *     | 0 | BCK_OK | Ok |
+         *     | 1 | BCK_FAILED | Failed |
+         * @enum {integer}
+         */
+        BackupStatus: 0 | 1;
+        /**
+         * @description The status of a backup's last restore. The seeds show only 0; the codes are the official Go client's
+         *     (backups.go:16-21).
+         *
+         *     | Code | Name | Meaning |
+         *     | ---: | --- | --- |
+         *     | 0 | RST_NA | Not restored |
+         *     | 1 | RST_RESTORING | Restoring |
+         *     | 2 | RST_OK | Restored |
+         *     | 3 | RST_FAILED | Restore failed |
+         * @enum {integer}
+         */
+        RestoreStatus: 0 | 1 | 2 | 3;
+        /**
+         * @description The status of a backup's last verification. The seeds show only 0; the codes are the official Go
+         *     client's (backups.go:23-29).
+         *
+         *     | Code | Name | Meaning |
+         *     | ---: | --- | --- |
+         *     | 0 | VRF_NA | Not verified |
+         *     | 1 | VRF_VERIFING | Verifying |
+         *     | 2 | VRF_OK | Verified |
+         *     | 3 | VRF_FAILED | Verification failed |
+         *     | 4 | VRF_INTERNAL_ISSUE | Unable to verify |
+         * @enum {integer}
+         */
+        VerifyStatus: 0 | 1 | 2 | 3 | 4;
         /** @description A managed database backup of a stack. */
         Backup: {
             /** @description The backup id. */
@@ -2123,26 +2406,29 @@ export interface components {
             /** @description When the backup was taken, in ISO 8601 (UTC). */
             backup_date_iso: components["schemas"]["IsoTimestamp"];
             /** @description Status code of the backup. */
-            backup_status: number;
+            backup_status: components["schemas"]["BackupStatus"];
             /** @description Output of the backup, if any. */
             backup_result: string | null;
-            /** @description Status code of the last restore. */
-            restore_status: number | null;
+            /** @description Status code of the last restore; null when none. */
+            restore_status: components["schemas"]["RestoreStatus"] | null;
             /** @description Output of the last restore, if any. */
             restore_result: string | null;
             /** @description When the backup was created, in ISO 8601 (UTC). */
             created_at_iso: components["schemas"]["IsoTimestamp"];
             /** @description When the backup was last updated, in ISO 8601 (UTC). */
             updated_at_iso: components["schemas"]["IsoTimestamp"];
-            /** @description Status code of the last verification. */
-            verify_status: number | null;
+            /** @description Status code of the last verification; null when none. */
+            verify_status: components["schemas"]["VerifyStatus"] | null;
             /** @description Output of the last verification, if any. */
             verify_result: string | null;
             /** @description Where the backup is stored. */
             storage_path: string;
             /** @description Tables left out of the backup. */
             skip_tables: string | null;
-            /** @description Size of the backup in bytes. */
+            /**
+             * Format: int64
+             * @description Size of the backup in bytes.
+             */
             backup_size: number;
         };
         /** @description A page of Backup items. */
@@ -2285,7 +2571,10 @@ export interface components {
         Account: {
             /** @description The account id. */
             id: number;
-            /** @description The email address of the account owner. */
+            /**
+             * Format: email
+             * @description The email address of the account owner.
+             */
             owner: string;
             /** @description When the account was created, in ISO 8601 (UTC). */
             created_at_iso: components["schemas"]["IsoTimestamp"];
@@ -2378,7 +2667,10 @@ export interface components {
         User: {
             /** @description The user id. */
             id: number;
-            /** @description The user's email address. */
+            /**
+             * Format: email
+             * @description The user's email address.
+             */
             email: string;
             /** @description The id of the user's primary account. */
             primary_account_id: number;
@@ -2814,7 +3106,7 @@ export interface operations {
                  * @description Identifier of the asynchronous action.
                  * @example 4153
                  */
-                id: number;
+                action_id: number;
             };
             cookie?: never;
         };
@@ -2936,7 +3228,7 @@ export interface operations {
                  * @description The deployment id.
                  * @example 107
                  */
-                id: number;
+                deployment_id: number;
             };
             cookie?: never;
         };
@@ -2976,7 +3268,7 @@ export interface operations {
                  * @description The deployment id.
                  * @example 107
                  */
-                id: number;
+                deployment_id: number;
             };
             cookie?: never;
         };
@@ -3110,7 +3402,7 @@ export interface operations {
                  * @description The service name.
                  * @example web
                  */
-                id: string;
+                service_name: string;
             };
             cookie?: never;
         };
@@ -3156,7 +3448,7 @@ export interface operations {
                  * @description The service name.
                  * @example web
                  */
-                id: string;
+                service_name: string;
             };
             cookie?: never;
         };
@@ -3243,7 +3535,7 @@ export interface operations {
                  * @description The container UID.
                  * @example cba44fa6b6acf57fb0ef6c2ce385f6a129867df544dae7181d2410e9f9cc32bc
                  */
-                id: string;
+                container_uid: string;
             };
             cookie?: never;
         };
@@ -3283,7 +3575,7 @@ export interface operations {
                  * @description The container UID.
                  * @example cba44fa6b6acf57fb0ef6c2ce385f6a129867df544dae7181d2410e9f9cc32bc
                  */
-                id: string;
+                container_uid: string;
             };
             cookie?: never;
         };
@@ -3403,10 +3695,10 @@ export interface operations {
                  */
                 stack_id: components["parameters"]["StackId"];
                 /**
-                 * @description The environment variable id (numeric; PUT and DELETE on this path take the key instead).
+                 * @description The environment variable id, written as digits (PUT and DELETE on this path take the key instead; ERRATA.md E-PATH-2).
                  * @example 4153
                  */
-                env_var: number;
+                env_var: string;
             };
             cookie?: never;
         };
@@ -3613,7 +3905,7 @@ export interface operations {
                  * @description The firewall rule id.
                  * @example 5027
                  */
-                id: number;
+                firewall_id: number;
             };
             cookie?: never;
         };
@@ -3699,7 +3991,7 @@ export interface operations {
                  * @description The notification id.
                  * @example 1191
                  */
-                id: number;
+                notification_id: number;
             };
             cookie?: never;
         };
@@ -3739,7 +4031,7 @@ export interface operations {
                  * @description The notification id.
                  * @example 1191
                  */
-                id: number;
+                notification_id: number;
             };
             cookie?: never;
         };
@@ -3824,7 +4116,7 @@ export interface operations {
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example git-branch
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -3864,7 +4156,7 @@ export interface operations {
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example git-branch
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -3951,7 +4243,7 @@ export interface operations {
                  * @description The server group id.
                  * @example 128
                  */
-                id: number;
+                server_group_id: number;
             };
             cookie?: never;
         };
@@ -4038,7 +4330,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                id: string;
+                server_uid: string;
             };
             cookie?: never;
         };
@@ -4084,7 +4376,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_id: string;
+                server_uid: string;
             };
             cookie?: never;
         };
@@ -4124,12 +4416,12 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_id: string;
+                server_uid: string;
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -4169,12 +4461,12 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_id: string;
+                server_uid: string;
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
                  */
-                id: string;
+                setting_name: string;
             };
             cookie?: never;
         };
@@ -4312,7 +4604,7 @@ export interface operations {
                  * @description The backup id.
                  * @example 4
                  */
-                id: number;
+                backup_id: number;
             };
             cookie?: never;
         };
@@ -4403,7 +4695,7 @@ export interface operations {
                  * @description The file id.
                  * @example tar-aa
                  */
-                id: string;
+                file_id: string;
             };
             cookie?: never;
         };
@@ -4543,7 +4835,7 @@ export interface operations {
                  * @description The account id.
                  * @example 139
                  */
-                id: number;
+                account_id: number;
             };
             cookie?: never;
         };
@@ -4613,7 +4905,7 @@ export interface operations {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -4648,7 +4940,7 @@ export interface operations {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
             };
             cookie?: never;
         };
@@ -4689,7 +4981,7 @@ export interface operations {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
                 /**
                  * @description The device token.
                  * @example wertqy
@@ -4733,7 +5025,7 @@ export interface operations {
                  * @description The user id.
                  * @example 18
                  */
-                id: number;
+                user_id: number;
                 /**
                  * @description The device token.
                  * @example wertqy

@@ -23,8 +23,9 @@ afterAll(async () => {
 
 const pathSegment = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
 /** An arbitrary for a parameter's value, from its schema. */
-function arbitraryFor(schema: { type?: string | string[]; enum?: unknown[]; minimum?: number }) {
+function arbitraryFor(schema: { type?: string | string[]; enum?: unknown[]; minimum?: number; pattern?: string }) {
   if (schema.enum) return fc.constantFrom(...schema.enum);
+  if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= 64);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
   if (type === 'integer') return fc.integer({ min: Math.max(1, schema.minimum ?? 1), max: 1_000_000 });
   return pathSegment;

@@ -56,10 +56,10 @@ describe('writes take effect, actions finish', () => {
     expect(listed).toMatchObject({ value: 'one', readonly: false });
 
     await c66.environmentVariables.update(STACK, 'SANDBOX_VAR', { value: 'two' }, { wait: WAIT });
-    expect((await c66.environmentVariables.get(STACK, listed!.id)).response.value).toBe('two');
+    expect((await c66.environmentVariables.get(STACK, String(listed!.id))).response.value).toBe('two');
 
     await c66.environmentVariables.delete(STACK, 'SANDBOX_VAR');
-    const gone = await c66.environmentVariables.get(STACK, listed!.id).catch((e: unknown) => e);
+    const gone = await c66.environmentVariables.get(STACK, String(listed!.id)).catch((e: unknown) => e);
     expect(gone).toBeInstanceOf(Cloud66ApiError);
     expect(gone).toMatchObject({ status: 404, error: 'not_found' });
     expect((await c66.environmentVariables.list(STACK)).response.map((v) => v.key)).not.toContain('SANDBOX_VAR');

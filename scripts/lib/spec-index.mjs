@@ -11,8 +11,8 @@ export const repoRoot = resolve(dirname(fileURLToPath(import.meta.url)), '../..'
  * of the introduction address a device by its token in the path.
  */
 export const RELOCATED = {
-  'PUT /users/{id}/devices': 'PUT /users/{id}/devices/{token}',
-  'DELETE /users/{id}/devices/token': 'DELETE /users/{id}/devices/{token}',
+  'PUT /users/{id}/devices': 'PUT /users/{user_id}/devices/{token}',
+  'DELETE /users/{id}/devices/token': 'DELETE /users/{user_id}/devices/{token}',
 };
 
 /** `/stacks/{id}/actions` and `/stacks/{stack_id}/actions` are one path to OpenAPI: compare shapes. */

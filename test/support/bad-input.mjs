@@ -67,8 +67,8 @@ export function badInputCases(doc) {
   cases.push({ name: 'runStackAction (form): value not an integer', method: 'POST', url: url('runStackAction'), headers: form, body: 'command=maintenance_mode&value=on', mentions: 'value' });
 
   // Parameters of the wrong type.
-  cases.push({ name: 'getStackAction: id not an integer', method: 'GET', url: url('getStackAction', { id: 'latest' }), mentions: 'id' });
-  cases.push({ name: 'getDeployment: id not an integer', method: 'GET', url: url('getDeployment', { id: 'first' }), mentions: 'id' });
+  cases.push({ name: 'getStackAction: action_id not an integer', method: 'GET', url: url('getStackAction', { action_id: 'latest' }), mentions: 'id' });
+  cases.push({ name: 'getDeployment: deployment_id not an integer', method: 'GET', url: url('getDeployment', { deployment_id: 'first' }), mentions: 'id' });
   cases.push({ name: 'listStacks: page not an integer', method: 'GET', url: `${url('listStacks')}?page=two`, mentions: 'page' });
   cases.push({ name: 'listServers: page not an integer', method: 'GET', url: `${url('listServers')}?page=-x`, mentions: 'page' });
 

@@ -8,7 +8,7 @@ import { unwrap, type AsyncAction, type Cloud66Client, type InitParam, type Sche
 import { Cloud66ActionFailedError, Cloud66TimeoutError } from './errors.js';
 import { sleep } from './retry.js';
 
-const ACTION_PATH = '/stacks/{stack_id}/actions/{id}';
+const ACTION_PATH = '/stacks/{stack_id}/actions/{action_id}';
 
 type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
 /** Paths whose GET returns a page: `{ response: Item[], pagination }`. */
@@ -54,7 +54,7 @@ export async function waitForAction(client: Cloud66Client, stackId: string, acti
   const timeoutMs = wait.timeoutMs ?? 600_000;
   const deadline = Date.now() + timeoutMs;
   for (;;) {
-    const envelope = (await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
+    const envelope = (await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, action_id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
     const action = envelope.response;
     if (action.finished_at) {
       if (action.finished_success === false) throw new Cloud66ActionFailedError(action);

@@ -28,7 +28,7 @@ describe('typed calls', () => {
     // @ts-expect-error the init with the path parameters is missing altogether
     void c66.GET('/stacks/{stack_id}');
     // @ts-expect-error id of an action is an integer
-    void c66.GET('/stacks/{stack_id}/actions/{id}', { params: { path: { stack_id: 'abc', id: 'one' } } });
+    void c66.GET('/stacks/{stack_id}/actions/{action_id}', { params: { path: { stack_id: 'abc', action_id: 'one' } } });
   });
 
   test('query parameters are typed', () => {
@@ -78,8 +78,8 @@ describe('operation methods', () => {
     const path = { params: { path: { stack_id: 'abc' } } };
     expectTypeOf(await c66.stacks.get('abc')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}', path)).data!);
     expectTypeOf(await c66.stacks.list()).toEqualTypeOf((await c66.GET('/stacks')).data!);
-    expectTypeOf(await c66.servers.get('abc', 'srv')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/servers/{id}', { params: { path: { stack_id: 'abc', id: 'srv' } } })).data!);
-    expectTypeOf(await c66.containers.get('abc', 'c1')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/containers/{id}', { params: { path: { stack_id: 'abc', id: 'c1' } } })).data!);
+    expectTypeOf(await c66.servers.get('abc', 'srv')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/servers/{server_uid}', { params: { path: { stack_id: 'abc', server_uid: 'srv' } } })).data!);
+    expectTypeOf(await c66.containers.get('abc', 'c1')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/containers/{container_uid}', { params: { path: { stack_id: 'abc', container_uid: 'c1' } } })).data!);
     const created = await c66.environmentVariables.create('abc', { key: 'A', value: 'b' });
     expectTypeOf(created).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/environments', { ...path, body: { key: 'A', value: 'b' } })).data!);
     expectTypeOf(await c66.deployments.redeploy('abc')).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/deployments', path)).data!);

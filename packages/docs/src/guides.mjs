@@ -1,5 +1,6 @@
-// The guide sections of the site: the description's introduction (its ## sections become top-level
-// menu entries), a client quick start, and the errata.
+// The guide sections of the site: the description's short introduction, then spec/guides.md (its ##
+// sections become top-level menu entries), a client quick start, and the errata. The description
+// keeps its own info.description short (generators copy it into every file they write).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
@@ -37,6 +38,7 @@ never repeated. Try it without an account against the mock: \`pnpm mock\`, then
 `;
 
 export function guides(introduction) {
+  const guide = readFileSync(join(repoRoot, 'spec/guides.md'), 'utf8').replace(/^# .*\n+[\s\S]*?(?=^## )/m, '');
   const errata = readFileSync(join(repoRoot, 'spec/ERRATA.md'), 'utf8').replace(/^# .*$/m, '# Errata');
-  return [promote(introduction), CLIENT_QUICK_START, errata].join('\n\n');
+  return [introduction.trim(), promote(guide), CLIENT_QUICK_START, errata].join('\n\n');
 }

@@ -27,8 +27,8 @@ export interface StacksResource {
   };
   /** Perform a stack action. `POST /stacks/{stack_id}/actions` (runStackAction) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
   runAction(stackId: PathParam<"/stacks/{stack_id}/actions", "post", "stack_id">, body: Body<"/stacks/{stack_id}/actions", "post">, options?: ActionOptions<"/stacks/{stack_id}/actions", "post">): Promise<Result<"/stacks/{stack_id}/actions", "post">>;
-  /** View a stack action. `GET /stacks/{stack_id}/actions/{id}` (getStackAction) · scope: public. `{ wait: true }` waits for the action to finish. */
-  getAction(stackId: PathParam<"/stacks/{stack_id}/actions/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/actions/{id}", "get", "id">, options?: ActionOptions<"/stacks/{stack_id}/actions/{id}", "get">): Promise<Result<"/stacks/{stack_id}/actions/{id}", "get">>;
+  /** View a stack action. `GET /stacks/{stack_id}/actions/{action_id}` (getStackAction) · scope: public. `{ wait: true }` waits for the action to finish. */
+  getAction(stackId: PathParam<"/stacks/{stack_id}/actions/{action_id}", "get", "stack_id">, actionId: PathParam<"/stacks/{stack_id}/actions/{action_id}", "get", "action_id">, options?: ActionOptions<"/stacks/{stack_id}/actions/{action_id}", "get">): Promise<Result<"/stacks/{stack_id}/actions/{action_id}", "get">>;
 }
 
 /** The stacks methods' table, for `bindResource<StacksResource>(client, stacks)`. */
@@ -38,7 +38,7 @@ export const stacks = {
   get: [0, "/stacks/{stack_id}"],
   listActions: [0, "/stacks/{stack_id}/actions", 'p'],
   runAction: [1, "/stacks/{stack_id}/actions", 'ba'],
-  getAction: [0, "/stacks/{stack_id}/actions/{id}", 'a'],
+  getAction: [0, "/stacks/{stack_id}/actions/{action_id}", 'a'],
 } as const;
 
 /** Deployments: 4 operations. */
@@ -51,18 +51,18 @@ export interface DeploymentsResource {
   };
   /** Redeploy a stack. `POST /stacks/{stack_id}/deployments` (redeployStack) · scope: redeploy */
   redeploy(stackId: PathParam<"/stacks/{stack_id}/deployments", "post", "stack_id">, body?: Body<"/stacks/{stack_id}/deployments", "post">, options?: CallOptions<"/stacks/{stack_id}/deployments", "post">): Promise<Result<"/stacks/{stack_id}/deployments", "post">>;
-  /** View a deployment. `GET /stacks/{stack_id}/deployments/{id}` (getDeployment) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/deployments/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/deployments/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{id}", "get">): Promise<Result<"/stacks/{stack_id}/deployments/{id}", "get">>;
-  /** Cancel a deployment. `DELETE /stacks/{stack_id}/deployments/{id}` (cancelDeployment) · scope: redeploy */
-  cancel(stackId: PathParam<"/stacks/{stack_id}/deployments/{id}", "delete", "stack_id">, id: PathParam<"/stacks/{stack_id}/deployments/{id}", "delete", "id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{id}", "delete">): Promise<Result<"/stacks/{stack_id}/deployments/{id}", "delete">>;
+  /** View a deployment. `GET /stacks/{stack_id}/deployments/{deployment_id}` (getDeployment) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "get", "stack_id">, deploymentId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "get", "deployment_id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "get">): Promise<Result<"/stacks/{stack_id}/deployments/{deployment_id}", "get">>;
+  /** Cancel a deployment. `DELETE /stacks/{stack_id}/deployments/{deployment_id}` (cancelDeployment) · scope: redeploy */
+  cancel(stackId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "delete", "stack_id">, deploymentId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "delete", "deployment_id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "delete">): Promise<Result<"/stacks/{stack_id}/deployments/{deployment_id}", "delete">>;
 }
 
 /** The deployments methods' table, for `bindResource<DeploymentsResource>(client, deployments)`. */
 export const deployments = {
   list: [0, "/stacks/{stack_id}/deployments", 'p'],
   redeploy: [1, "/stacks/{stack_id}/deployments", 'b'],
-  get: [0, "/stacks/{stack_id}/deployments/{id}"],
-  cancel: [3, "/stacks/{stack_id}/deployments/{id}"],
+  get: [0, "/stacks/{stack_id}/deployments/{deployment_id}"],
+  cancel: [3, "/stacks/{stack_id}/deployments/{deployment_id}"],
 } as const;
 
 /** Services: 4 operations. */
@@ -75,18 +75,18 @@ export interface ServicesResource {
   };
   /** Scale a service. `POST /stacks/{stack_id}/services` (scaleService) · scope: admin. `{ wait: true }` waits for the action to finish. */
   scale(stackId: PathParam<"/stacks/{stack_id}/services", "post", "stack_id">, body: Body<"/stacks/{stack_id}/services", "post">, options?: ActionOptions<"/stacks/{stack_id}/services", "post">): Promise<Result<"/stacks/{stack_id}/services", "post">>;
-  /** View a service. `GET /stacks/{stack_id}/services/{id}` (getService) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/services/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/services/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/services/{id}", "get">): Promise<Result<"/stacks/{stack_id}/services/{id}", "get">>;
-  /** Stop a service. `DELETE /stacks/{stack_id}/services/{id}` (stopService) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  stop(stackId: PathParam<"/stacks/{stack_id}/services/{id}", "delete", "stack_id">, id: PathParam<"/stacks/{stack_id}/services/{id}", "delete", "id">, options?: ActionOptions<"/stacks/{stack_id}/services/{id}", "delete">): Promise<Result<"/stacks/{stack_id}/services/{id}", "delete">>;
+  /** View a service. `GET /stacks/{stack_id}/services/{service_name}` (getService) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/services/{service_name}", "get", "stack_id">, serviceName: PathParam<"/stacks/{stack_id}/services/{service_name}", "get", "service_name">, options?: CallOptions<"/stacks/{stack_id}/services/{service_name}", "get">): Promise<Result<"/stacks/{stack_id}/services/{service_name}", "get">>;
+  /** Stop a service. `DELETE /stacks/{stack_id}/services/{service_name}` (stopService) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  stop(stackId: PathParam<"/stacks/{stack_id}/services/{service_name}", "delete", "stack_id">, serviceName: PathParam<"/stacks/{stack_id}/services/{service_name}", "delete", "service_name">, options?: ActionOptions<"/stacks/{stack_id}/services/{service_name}", "delete">): Promise<Result<"/stacks/{stack_id}/services/{service_name}", "delete">>;
 }
 
 /** The services methods' table, for `bindResource<ServicesResource>(client, services)`. */
 export const services = {
   list: [0, "/stacks/{stack_id}/services", 'p'],
   scale: [1, "/stacks/{stack_id}/services", 'ba'],
-  get: [0, "/stacks/{stack_id}/services/{id}"],
-  stop: [3, "/stacks/{stack_id}/services/{id}", 'a'],
+  get: [0, "/stacks/{stack_id}/services/{service_name}"],
+  stop: [3, "/stacks/{stack_id}/services/{service_name}", 'a'],
 } as const;
 
 /** Containers: 3 operations. */
@@ -97,17 +97,17 @@ export interface ContainersResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/containers">, void, undefined>;
   };
-  /** View a container. `GET /stacks/{stack_id}/containers/{id}` (getContainer) · scope: admin */
-  get(stackId: PathParam<"/stacks/{stack_id}/containers/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/containers/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/containers/{id}", "get">): Promise<Result<"/stacks/{stack_id}/containers/{id}", "get">>;
-  /** Stop a container. `DELETE /stacks/{stack_id}/containers/{id}` (stopContainer) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  stop(stackId: PathParam<"/stacks/{stack_id}/containers/{id}", "delete", "stack_id">, id: PathParam<"/stacks/{stack_id}/containers/{id}", "delete", "id">, options?: ActionOptions<"/stacks/{stack_id}/containers/{id}", "delete">): Promise<Result<"/stacks/{stack_id}/containers/{id}", "delete">>;
+  /** View a container. `GET /stacks/{stack_id}/containers/{container_uid}` (getContainer) · scope: admin */
+  get(stackId: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "get", "stack_id">, containerUid: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "get", "container_uid">, options?: CallOptions<"/stacks/{stack_id}/containers/{container_uid}", "get">): Promise<Result<"/stacks/{stack_id}/containers/{container_uid}", "get">>;
+  /** Stop a container. `DELETE /stacks/{stack_id}/containers/{container_uid}` (stopContainer) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  stop(stackId: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "delete", "stack_id">, containerUid: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "delete", "container_uid">, options?: ActionOptions<"/stacks/{stack_id}/containers/{container_uid}", "delete">): Promise<Result<"/stacks/{stack_id}/containers/{container_uid}", "delete">>;
 }
 
 /** The containers methods' table, for `bindResource<ContainersResource>(client, containers)`. */
 export const containers = {
   list: [0, "/stacks/{stack_id}/containers", 'p'],
-  get: [0, "/stacks/{stack_id}/containers/{id}"],
-  stop: [3, "/stacks/{stack_id}/containers/{id}", 'a'],
+  get: [0, "/stacks/{stack_id}/containers/{container_uid}"],
+  stop: [3, "/stacks/{stack_id}/containers/{container_uid}", 'a'],
 } as const;
 
 /** Environment Variables: 5 operations. */
@@ -147,15 +147,15 @@ export interface FirewallRulesResource {
   };
   /** Add a firewall rule. `POST /stacks/{stack_id}/firewalls` (createFirewallRule) · scope: admin. `{ wait: true }` waits for the action to finish. */
   create(stackId: PathParam<"/stacks/{stack_id}/firewalls", "post", "stack_id">, body: Body<"/stacks/{stack_id}/firewalls", "post">, options?: ActionOptions<"/stacks/{stack_id}/firewalls", "post">): Promise<Result<"/stacks/{stack_id}/firewalls", "post">>;
-  /** View a firewall rule. `GET /stacks/{stack_id}/firewalls/{id}` (getFirewallRule) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/firewalls/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/firewalls/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/firewalls/{id}", "get">): Promise<Result<"/stacks/{stack_id}/firewalls/{id}", "get">>;
+  /** View a firewall rule. `GET /stacks/{stack_id}/firewalls/{firewall_id}` (getFirewallRule) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/firewalls/{firewall_id}", "get", "stack_id">, firewallId: PathParam<"/stacks/{stack_id}/firewalls/{firewall_id}", "get", "firewall_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls/{firewall_id}", "get">): Promise<Result<"/stacks/{stack_id}/firewalls/{firewall_id}", "get">>;
 }
 
 /** The firewallRules methods' table, for `bindResource<FirewallRulesResource>(client, firewallRules)`. */
 export const firewallRules = {
   list: [0, "/stacks/{stack_id}/firewalls", 'p'],
   create: [1, "/stacks/{stack_id}/firewalls", 'ba'],
-  get: [0, "/stacks/{stack_id}/firewalls/{id}"],
+  get: [0, "/stacks/{stack_id}/firewalls/{firewall_id}"],
 } as const;
 
 /** Notifications: 3 operations. */
@@ -166,17 +166,17 @@ export interface NotificationsResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/notifications">, void, undefined>;
   };
-  /** View a notification. `GET /stacks/{stack_id}/notifications/{id}` (getNotification) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/notifications/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/notifications/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/notifications/{id}", "get">): Promise<Result<"/stacks/{stack_id}/notifications/{id}", "get">>;
-  /** Update a notification. `PUT /stacks/{stack_id}/notifications/{id}` (updateNotification) · scope: public */
-  update(stackId: PathParam<"/stacks/{stack_id}/notifications/{id}", "put", "stack_id">, id: PathParam<"/stacks/{stack_id}/notifications/{id}", "put", "id">, body: Body<"/stacks/{stack_id}/notifications/{id}", "put">, options?: CallOptions<"/stacks/{stack_id}/notifications/{id}", "put">): Promise<Result<"/stacks/{stack_id}/notifications/{id}", "put">>;
+  /** View a notification. `GET /stacks/{stack_id}/notifications/{notification_id}` (getNotification) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "notification_id">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "get">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "get">>;
+  /** Update a notification. `PUT /stacks/{stack_id}/notifications/{notification_id}` (updateNotification) · scope: public */
+  update(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "notification_id">, body: Body<"/stacks/{stack_id}/notifications/{notification_id}", "put">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "put">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "put">>;
 }
 
 /** The notifications methods' table, for `bindResource<NotificationsResource>(client, notifications)`. */
 export const notifications = {
   list: [0, "/stacks/{stack_id}/notifications", 'p'],
-  get: [0, "/stacks/{stack_id}/notifications/{id}"],
-  update: [2, "/stacks/{stack_id}/notifications/{id}", 'b'],
+  get: [0, "/stacks/{stack_id}/notifications/{notification_id}"],
+  update: [2, "/stacks/{stack_id}/notifications/{notification_id}", 'b'],
 } as const;
 
 /** Stack settings: 3 operations. */
@@ -187,17 +187,17 @@ export interface StackSettingsResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/settings">, void, undefined>;
   };
-  /** View a stack setting. `GET /stacks/{stack_id}/settings/{id}` (getStackSetting) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/settings/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/settings/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/settings/{id}", "get">): Promise<Result<"/stacks/{stack_id}/settings/{id}", "get">>;
-  /** Update a stack setting. `PUT /stacks/{stack_id}/settings/{id}` (updateStackSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  update(stackId: PathParam<"/stacks/{stack_id}/settings/{id}", "put", "stack_id">, id: PathParam<"/stacks/{stack_id}/settings/{id}", "put", "id">, body: Body<"/stacks/{stack_id}/settings/{id}", "put">, options?: ActionOptions<"/stacks/{stack_id}/settings/{id}", "put">): Promise<Result<"/stacks/{stack_id}/settings/{id}", "put">>;
+  /** View a stack setting. `GET /stacks/{stack_id}/settings/{setting_name}` (getStackSetting) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "get", "stack_id">, settingName: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "get", "setting_name">, options?: CallOptions<"/stacks/{stack_id}/settings/{setting_name}", "get">): Promise<Result<"/stacks/{stack_id}/settings/{setting_name}", "get">>;
+  /** Update a stack setting. `PUT /stacks/{stack_id}/settings/{setting_name}` (updateStackSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  update(stackId: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "put", "stack_id">, settingName: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "put", "setting_name">, body: Body<"/stacks/{stack_id}/settings/{setting_name}", "put">, options?: ActionOptions<"/stacks/{stack_id}/settings/{setting_name}", "put">): Promise<Result<"/stacks/{stack_id}/settings/{setting_name}", "put">>;
 }
 
 /** The stackSettings methods' table, for `bindResource<StackSettingsResource>(client, stackSettings)`. */
 export const stackSettings = {
   list: [0, "/stacks/{stack_id}/settings", 'p'],
-  get: [0, "/stacks/{stack_id}/settings/{id}"],
-  update: [2, "/stacks/{stack_id}/settings/{id}", 'ba'],
+  get: [0, "/stacks/{stack_id}/settings/{setting_name}"],
+  update: [2, "/stacks/{stack_id}/settings/{setting_name}", 'ba'],
 } as const;
 
 /** Server Groups: 2 operations. */
@@ -208,14 +208,14 @@ export interface ServerGroupsResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups">, void, undefined>;
   };
-  /** View a server group. `GET /stacks/{stack_id}/server_groups/{id}` (getServerGroup) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/server_groups/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/server_groups/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{id}", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{id}", "get">>;
+  /** View a server group. `GET /stacks/{stack_id}/server_groups/{server_group_id}` (getServerGroup) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">>;
 }
 
 /** The serverGroups methods' table, for `bindResource<ServerGroupsResource>(client, serverGroups)`. */
 export const serverGroups = {
   list: [0, "/stacks/{stack_id}/server_groups", 'p'],
-  get: [0, "/stacks/{stack_id}/server_groups/{id}"],
+  get: [0, "/stacks/{stack_id}/server_groups/{server_group_id}"],
 } as const;
 
 /** Servers: 2 operations. */
@@ -226,35 +226,35 @@ export interface ServersResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers">, void, undefined>;
   };
-  /** View a server. `GET /stacks/{stack_id}/servers/{id}` (getServer) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/servers/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/servers/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/servers/{id}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{id}", "get">>;
+  /** View a server. `GET /stacks/{stack_id}/servers/{server_uid}` (getServer) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}", "get">>;
 }
 
 /** The servers methods' table, for `bindResource<ServersResource>(client, servers)`. */
 export const servers = {
   list: [0, "/stacks/{stack_id}/servers", 'p'],
-  get: [0, "/stacks/{stack_id}/servers/{id}"],
+  get: [0, "/stacks/{stack_id}/servers/{server_uid}"],
 } as const;
 
 /** Server settings: 3 operations. */
 export interface ServerSettingsResource {
-  /** List server settings. `GET /stacks/{stack_id}/servers/{server_id}/settings` (listServerSettings) · scope: public */
+  /** List server settings. `GET /stacks/{stack_id}/servers/{server_uid}/settings` (listServerSettings) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "server_id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_id}/settings", "get">>;
+    (stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings", "get", "server_id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers/{server_id}/settings">, void, undefined>;
+    all(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers/{server_uid}/settings">, void, undefined>;
   };
-  /** View a server setting. `GET /stacks/{stack_id}/servers/{server_id}/settings/{id}` (getServerSetting) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "server_id">, id: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "get">>;
-  /** Update a server setting. `PUT /stacks/{stack_id}/servers/{server_id}/settings/{id}` (updateServerSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  update(stackId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put", "stack_id">, serverId: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put", "server_id">, id: PathParam<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put", "id">, body: Body<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put">): Promise<Result<"/stacks/{stack_id}/servers/{server_id}/settings/{id}", "put">>;
+  /** View a server setting. `GET /stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}` (getServerSetting) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "server_uid">, settingName: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "setting_name">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get">>;
+  /** Update a server setting. `PUT /stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}` (updateServerSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  update(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "server_uid">, settingName: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "setting_name">, body: Body<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">>;
 }
 
 /** The serverSettings methods' table, for `bindResource<ServerSettingsResource>(client, serverSettings)`. */
 export const serverSettings = {
-  list: [0, "/stacks/{stack_id}/servers/{server_id}/settings", 'p'],
-  get: [0, "/stacks/{stack_id}/servers/{server_id}/settings/{id}"],
-  update: [2, "/stacks/{stack_id}/servers/{server_id}/settings/{id}", 'ba'],
+  list: [0, "/stacks/{stack_id}/servers/{server_uid}/settings", 'p'],
+  get: [0, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}"],
+  update: [2, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", 'ba'],
 } as const;
 
 /** Backups: 5 operations. */
@@ -267,25 +267,25 @@ export interface BackupsResource {
   };
   /** Create a backup task or import a backup. `POST /stacks/{stack_id}/backups` (createBackup) · scope: admin */
   create(stackId: PathParam<"/stacks/{stack_id}/backups", "post", "stack_id">, body: Body<"/stacks/{stack_id}/backups", "post">, options?: CallOptions<"/stacks/{stack_id}/backups", "post">): Promise<Result<"/stacks/{stack_id}/backups", "post">>;
-  /** View a backup. `GET /stacks/{stack_id}/backups/{id}` (getBackup) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/backups/{id}", "get", "stack_id">, id: PathParam<"/stacks/{stack_id}/backups/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/backups/{id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{id}", "get">>;
+  /** View a backup. `GET /stacks/{stack_id}/backups/{backup_id}` (getBackup) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}", "get">>;
   /** List backup files. `GET /stacks/{stack_id}/backups/{backup_id}/files` (listBackupFiles) · scope: public */
   listFiles: {
     (stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files", "get">>;
     /** Every item of every page, fetched as the iteration goes. */
     all(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups/{backup_id}/files">, void, undefined>;
   };
-  /** Get a backup file URL. `GET /stacks/{stack_id}/backups/{backup_id}/files/{id}` (getBackupFile) · scope: public */
-  getFile(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "backup_id">, id: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get", "id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files/{id}", "get">>;
+  /** Get a backup file URL. `GET /stacks/{stack_id}/backups/{backup_id}/files/{file_id}` (getBackupFile) · scope: public */
+  getFile(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "backup_id">, fileId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "file_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get">>;
 }
 
 /** The backups methods' table, for `bindResource<BackupsResource>(client, backups)`. */
 export const backups = {
   list: [0, "/stacks/{stack_id}/backups", 'p'],
   create: [1, "/stacks/{stack_id}/backups", 'b'],
-  get: [0, "/stacks/{stack_id}/backups/{id}"],
+  get: [0, "/stacks/{stack_id}/backups/{backup_id}"],
   listFiles: [0, "/stacks/{stack_id}/backups/{backup_id}/files", 'p'],
-  getFile: [0, "/stacks/{stack_id}/backups/{backup_id}/files/{id}"],
+  getFile: [0, "/stacks/{stack_id}/backups/{backup_id}/files/{file_id}"],
 } as const;
 
 /** Clouds: 2 operations. */
@@ -314,14 +314,14 @@ export interface AccountsResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/accounts", "get">): AsyncGenerator<ListItem<"/accounts">, void, undefined>;
   };
-  /** View an account. `GET /accounts/{id}` (getAccount) · scope: users */
-  get(id: PathParam<"/accounts/{id}", "get", "id">, options?: CallOptions<"/accounts/{id}", "get">): Promise<Result<"/accounts/{id}", "get">>;
+  /** View an account. `GET /accounts/{account_id}` (getAccount) · scope: users */
+  get(accountId: PathParam<"/accounts/{account_id}", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}", "get">): Promise<Result<"/accounts/{account_id}", "get">>;
 }
 
 /** The accounts methods' table, for `bindResource<AccountsResource>(client, accounts)`. */
 export const accounts = {
   list: [0, "/accounts", 'p'],
-  get: [0, "/accounts/{id}"],
+  get: [0, "/accounts/{account_id}"],
 } as const;
 
 /** Users: 5 operations. */
@@ -332,23 +332,23 @@ export interface UsersResource {
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/users", "get">): AsyncGenerator<ListItem<"/users">, void, undefined>;
   };
-  /** View a user. `GET /users/{id}` (getUser) · scope: users */
-  get(id: PathParam<"/users/{id}", "get", "id">, options?: CallOptions<"/users/{id}", "get">): Promise<Result<"/users/{id}", "get">>;
-  /** Add a device. `POST /users/{id}/devices` (createDevice) · scope: users */
-  createDevice(id: PathParam<"/users/{id}/devices", "post", "id">, body: Body<"/users/{id}/devices", "post">, options?: CallOptions<"/users/{id}/devices", "post">): Promise<Result<"/users/{id}/devices", "post">>;
-  /** Update a device. `PUT /users/{id}/devices/{token}` (updateDevice) · scope: users */
-  updateDevice(id: PathParam<"/users/{id}/devices/{token}", "put", "id">, token: PathParam<"/users/{id}/devices/{token}", "put", "token">, body: Body<"/users/{id}/devices/{token}", "put">, options?: CallOptions<"/users/{id}/devices/{token}", "put">): Promise<Result<"/users/{id}/devices/{token}", "put">>;
-  /** Delete a device. `DELETE /users/{id}/devices/{token}` (deleteDevice) · scope: users */
-  deleteDevice(id: PathParam<"/users/{id}/devices/{token}", "delete", "id">, token: PathParam<"/users/{id}/devices/{token}", "delete", "token">, options?: CallOptions<"/users/{id}/devices/{token}", "delete">): Promise<Result<"/users/{id}/devices/{token}", "delete">>;
+  /** View a user. `GET /users/{user_id}` (getUser) · scope: users */
+  get(userId: PathParam<"/users/{user_id}", "get", "user_id">, options?: CallOptions<"/users/{user_id}", "get">): Promise<Result<"/users/{user_id}", "get">>;
+  /** Add a device. `POST /users/{user_id}/devices` (createDevice) · scope: users */
+  createDevice(userId: PathParam<"/users/{user_id}/devices", "post", "user_id">, body: Body<"/users/{user_id}/devices", "post">, options?: CallOptions<"/users/{user_id}/devices", "post">): Promise<Result<"/users/{user_id}/devices", "post">>;
+  /** Update a device. `PUT /users/{user_id}/devices/{token}` (updateDevice) · scope: users */
+  updateDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "put", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "put", "token">, body: Body<"/users/{user_id}/devices/{token}", "put">, options?: CallOptions<"/users/{user_id}/devices/{token}", "put">): Promise<Result<"/users/{user_id}/devices/{token}", "put">>;
+  /** Delete a device. `DELETE /users/{user_id}/devices/{token}` (deleteDevice) · scope: users */
+  deleteDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "delete", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "delete", "token">, options?: CallOptions<"/users/{user_id}/devices/{token}", "delete">): Promise<Result<"/users/{user_id}/devices/{token}", "delete">>;
 }
 
 /** The users methods' table, for `bindResource<UsersResource>(client, users)`. */
 export const users = {
   list: [0, "/users", 'p'],
-  get: [0, "/users/{id}"],
-  createDevice: [1, "/users/{id}/devices", 'b'],
-  updateDevice: [2, "/users/{id}/devices/{token}", 'b'],
-  deleteDevice: [3, "/users/{id}/devices/{token}"],
+  get: [0, "/users/{user_id}"],
+  createDevice: [1, "/users/{user_id}/devices", 'b'],
+  updateDevice: [2, "/users/{user_id}/devices/{token}", 'b'],
+  deleteDevice: [3, "/users/{user_id}/devices/{token}"],
 } as const;
 
 /** Every operation of the API as a method, grouped by resource. */

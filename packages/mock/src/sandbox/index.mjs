@@ -9,6 +9,7 @@ import { COLLECTIONS, fill, stampLike, Store, touch } from './store.mjs';
 
 export const PER_PAGE = 30;
 export const CONTROL_PREFIX = '/__sandbox/';
+const TCP = 1;
 const DATABASE_TYPES = ['mysql', 'postgresql', 'redis', 'mongodb'];
 const METHODS = ['get', 'put', 'post', 'delete'];
 const RUNNING_STATUS = 6; // STK_DEPLOYING
@@ -132,7 +133,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
   };
   const listOf = (template, params) => {
     if (template.startsWith('/stacks/')) stackOf(params);
-    if (template.includes('{server_id}')) itemOf('/stacks/{stack_id}/servers', params, params.server_id, 'server');
+    if (template.includes('{server_uid}')) itemOf('/stacks/{stack_id}/servers', params, params.server_uid, 'server');
     if (template.includes('{backup_id}')) itemOf('/stacks/{stack_id}/backups', params, params.backup_id, 'backup');
     return store.items(fill(template, params));
   };
@@ -176,11 +177,11 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       return one({ ok: true, message: `Stack redeploy started (deployment ${deployment.id})` });
     },
     cancelDeployment: (params) => {
-      const { item } = itemOf('/stacks/{stack_id}/deployments', params, params.id, 'deployment');
-      if (!item.is_deploying) return one({ ok: false, message: `Deployment ${params.id} is not running` });
+      const { item } = itemOf('/stacks/{stack_id}/deployments', params, params.deployment_id, 'deployment');
+      if (!item.is_deploying) return one({ ok: false, message: `Deployment ${params.deployment_id} is not running` });
       Object.assign(item, { is_deploying: false, finished_at: stampLike(item.started_at) });
       stackOf(params).status = DEPLOYED_STATUS;
-      return one({ ok: true, message: `Deployment ${params.id} cancelled` });
+      return one({ ok: true, message: `Deployment ${params.deployment_id} cancelled` });
     },
     scaleService: (params, body) => {
       const { item: service } = itemOf('/stacks/{stack_id}/services', params, body.service_name, 'service');
@@ -194,7 +195,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       }));
     },
     stopService: (params) => {
-      const { item: service } = itemOf('/stacks/{stack_id}/services', params, params.id, 'service');
+      const { item: service } = itemOf('/stacks/{stack_id}/services', params, params.service_name, 'service');
       return one(startAction(params.stack_id, { action: 'service_stop', resource_type: 'service', resource_id: service.name }, () => {
         service.containers = [];
         const containers = store.items(fill('/stacks/{stack_id}/containers', params));
@@ -202,7 +203,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       }));
     },
     stopContainer: (params) => {
-      const { item: container } = itemOf('/stacks/{stack_id}/containers', params, params.id, 'container');
+      const { item: container } = itemOf('/stacks/{stack_id}/containers', params, params.container_uid, 'container');
       return one(startAction(params.stack_id, { action: 'container_stop', resource_type: 'container', resource_id: container.uid }, () => store.remove('/stacks/{stack_id}/containers', params, container)));
     },
     createEnvironmentVariable: (params, body) => {
@@ -231,28 +232,29 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     createFirewallRule: (params, body) => {
       const rules = listOf('/stacks/{stack_id}/firewalls', params);
       return one(startAction(params.stack_id, { action: 'firewall-rule-new' }, () => {
-        // Requests give the protocol by number (FirewallProtocolCode), answers by name.
-        const rule = { ...template(rules), id: store.id(), protocol: PROTOCOLS[integer(body.protocol)], port: integer(body.port) };
+        // Requests give the protocol by number (FirewallProtocolCode), answers by name. A lease (the
+        // official Go client's) gives none: it opens a port such as SSH's, over TCP.
+        const rule = { ...template(rules), id: store.id(), protocol: PROTOCOLS[integer(body.protocol) ?? TCP], port: integer(body.port) };
         for (const field of ['ttl', 'from_group_id', 'from_server_id', 'to_group_id', 'to_server_id']) rule[field] = integer(body[field]) ?? null;
         for (const field of ['from_ip', 'to_ip']) rule[field] = body[field] ?? null;
         rules.push(touch(rule, ['created_at', 'updated_at']));
       }));
     },
     updateNotification: (params, body) => {
-      const { item } = itemOf('/stacks/{stack_id}/notifications', params, params.id, 'notification');
+      const { item } = itemOf('/stacks/{stack_id}/notifications', params, params.notification_id, 'notification');
       if (body.channels !== undefined) item.channels = typeof body.channels === 'string' ? body.channels.replace(/^\[|\]$/g, '').split(',').filter(Boolean) : body.channels;
       if (body.params !== undefined) item.params = typeof body.params === 'string' ? JSON.parse(body.params) : body.params;
       touch(item, ['updated_at']);
       return undefined;
     },
     updateStackSetting: (params, body) => {
-      const { item } = itemOf('/stacks/{stack_id}/settings', params, params.id, 'setting');
+      const { item } = itemOf('/stacks/{stack_id}/settings', params, params.setting_name, 'setting');
       return one(startAction(params.stack_id, { action: 'stack-setting-update', resource_id: params.stack_id }, () => (item.value = body.value)));
     },
     updateServerSetting: (params, body) => {
-      itemOf('/stacks/{stack_id}/servers', params, params.server_id, 'server');
-      const { item } = itemOf('/stacks/{stack_id}/servers/{server_id}/settings', params, params.id, 'server setting');
-      return one(startAction(params.stack_id, { action: 'server-setting-update', resource_type: 'server', resource_id: params.server_id }, () => (item.value = body.value)));
+      itemOf('/stacks/{stack_id}/servers', params, params.server_uid, 'server');
+      const { item } = itemOf('/stacks/{stack_id}/servers/{server_uid}/settings', params, params.setting_name, 'server setting');
+      return one(startAction(params.stack_id, { action: 'server-setting-update', resource_type: 'server', resource_id: params.server_uid }, () => (item.value = body.value)));
     },
     createBackup: (params, body) => {
       const backups = listOf('/stacks/{stack_id}/backups', params);
@@ -268,7 +270,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       return one({ ok: true, message: `Backup ${made.join(', ')} queued` });
     },
     createDevice: (params, body) => {
-      const { item: user } = itemOf('/users', params, params.id, 'user');
+      const { item: user } = itemOf('/users', params, params.user_id, 'user');
       const devices = store.items(`/users/${user.id}/devices`);
       // Both timestamp styles, as the seed's device shows them.
       const legacy = stampLike(' UTC');
@@ -280,15 +282,15 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       return one(device);
     },
     updateDevice: (params, body) => {
-      itemOf('/users', params, params.id, 'user');
-      const { item } = itemOf('/users/{id}/devices', params, params.token, 'device');
+      itemOf('/users', params, params.user_id, 'user');
+      const { item } = itemOf('/users/{user_id}/devices', params, params.token, 'device');
       Object.assign(item, { device_type: integer(body.device_type), sub_type: integer(body.sub_type) });
       return undefined;
     },
     deleteDevice: (params) => {
-      itemOf('/users', params, params.id, 'user');
-      const { item } = itemOf('/users/{id}/devices', params, params.token, 'device');
-      store.remove('/users/{id}/devices', params, item);
+      itemOf('/users', params, params.user_id, 'user');
+      const { item } = itemOf('/users/{user_id}/devices', params, params.token, 'device');
+      store.remove('/users/{user_id}/devices', params, item);
       return undefined;
     },
   };
@@ -307,12 +309,12 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       if (byGetOp[id]) {
         const collection = byGetOp[id];
         const param = path.match(/\{(\w+)\}$/)[1];
-        handle = (params) => one(itemOf(collection, params, params[param], param.replace(/_id$/, '')).view);
+        handle = (params) => one(itemOf(collection, params, params[param], param.replace(/_(id|uid|name)$/, '').replace(/_/g, ' ')).view);
       }
       if (id === 'getBackupFile') {
         handle = (params) => {
-          itemOf('/stacks/{stack_id}/backups/{backup_id}/files', params, params.id, 'backup file');
-          return one({ ok: true, public_url: `https://backups.sandbox.cloud66.test/${params.stack_id}/${params.backup_id}/${params.id}` });
+          itemOf('/stacks/{stack_id}/backups/{backup_id}/files', params, params.file_id, 'backup file');
+          return one({ ok: true, public_url: `https://backups.sandbox.cloud66.test/${params.stack_id}/${params.backup_id}/${params.file_id}` });
         };
       }
       if (!handle) throw new Error(`sandbox: no handler for ${id}`);

@@ -2,7 +2,7 @@
 // kept consistent (a stack's servers, services, settings... are that stack's), plus the
 // asynchronous actions and their effects.
 
-/** Collections by their list path, with the field(s) a `{id}`-like path parameter matches. */
+/** Collections by their list path, with the field(s) the item's path parameter (`{deployment_id}`, `{server_uid}`, ...) matches. */
 export const COLLECTIONS = {
   '/stacks': { list: 'listStacks', get: 'getStack', keys: ['uid'] },
   '/stacks/{stack_id}/actions': { list: 'listStackActions', get: 'getStackAction', keys: ['id'] },
@@ -16,17 +16,17 @@ export const COLLECTIONS = {
   '/stacks/{stack_id}/settings': { list: 'listStackSettings', get: 'getStackSetting', keys: ['id', 'key'] },
   '/stacks/{stack_id}/server_groups': { list: 'listServerGroups', get: 'getServerGroup', keys: ['id'] },
   '/stacks/{stack_id}/servers': { list: 'listServers', get: 'getServer', keys: ['uid'] },
-  '/stacks/{stack_id}/servers/{server_id}/settings': { list: 'listServerSettings', get: 'getServerSetting', keys: ['id', 'key'] },
+  '/stacks/{stack_id}/servers/{server_uid}/settings': { list: 'listServerSettings', get: 'getServerSetting', keys: ['id', 'key'] },
   '/stacks/{stack_id}/backups': { list: 'listBackups', get: 'getBackup', keys: ['id'] },
   '/stacks/{stack_id}/backups/{backup_id}/files': { list: 'listBackupFiles', keys: ['id'] },
   '/clouds': { list: 'listClouds', get: 'getCloud', keys: ['name'] },
   '/accounts': { list: 'listAccounts', get: 'getAccount', keys: ['id'] },
   '/users': { list: 'listUsers', get: 'getUser', keys: ['id'] },
-  '/users/{id}/devices': { keys: ['token'], seedItem: 'createDevice' },
+  '/users/{user_id}/devices': { keys: ['token'], seedItem: 'createDevice' },
 };
 
 // Which parent item fills each path parameter of a collection template.
-const PARENTS = { stack_id: ['/stacks', 'uid'], server_id: ['/stacks/{stack_id}/servers', 'uid'], backup_id: ['/stacks/{stack_id}/backups', 'id'], id: ['/users', 'id'] };
+const PARENTS = { stack_id: ['/stacks', 'uid'], server_uid: ['/stacks/{stack_id}/servers', 'uid'], backup_id: ['/stacks/{stack_id}/backups', 'id'], user_id: ['/users', 'id'] };
 
 const clone = (value) => structuredClone(value);
 
