@@ -1068,33 +1068,6 @@ export interface paths {
 export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
-        /** @description Every response body wraps its payload in `response`. Lists add `count` and `pagination` (see `PagedEnvelope`). */
-        Envelope: {
-            /** @description The payload of the response. */
-            response: unknown;
-        };
-        /** @description Where this page sits in the whole list. Ask for the next page with `?page=<next>` until `next` is null. */
-        Pagination: {
-            /** @description Number of the previous page, or null on the first page. */
-            previous: number | null;
-            /** @description Number of the next page, or null on the last page. */
-            next: number | null;
-            /** @description Number of this page (1-based). */
-            current: number;
-            /** @description Items per page (30 in every seed example). */
-            per_page: number;
-            /** @description Total number of items across all pages. */
-            count: number;
-            /** @description Total number of pages. */
-            pages: number;
-        };
-        /** @description The envelope of a paged list. */
-        PagedEnvelope: components["schemas"]["Envelope"] & {
-            /** @description Number of items the server reports for this response. The seeds are not consistent about whether it counts the page or the whole list (see ERRATA.md); do not page by it. */
-            count: number;
-            /** @description Where this page sits in the whole list. */
-            pagination: components["schemas"]["Pagination"];
-        };
         /**
          * @description The current status code of the stack.
          *
@@ -1190,10 +1163,29 @@ export interface components {
              */
             redeploy_hook: string | null;
         };
+        /** @description The `count` of a list response: the number of items the server reports for it. The seeds are not consistent about whether it counts the page or the whole list (see ERRATA.md E-DATA-1); do not page by it. */
+        ListCount: number;
+        /** @description Where this page sits in the whole list. Ask for the next page with `?page=<next>` until `next` is null. */
+        Pagination: {
+            /** @description Number of the previous page, or null on the first page. */
+            previous: number | null;
+            /** @description Number of the next page, or null on the last page. */
+            next: number | null;
+            /** @description Number of this page (1-based). */
+            current: number;
+            /** @description Items per page (30 in every seed example). */
+            per_page: number;
+            /** @description Total number of items across all pages. */
+            count: number;
+            /** @description Total number of pages. */
+            pages: number;
+        };
         /** @description A page of Stack items. */
-        StackPage: components["schemas"]["PagedEnvelope"] & {
+        StackPage: {
             /** @description The items of this page (Stack objects). */
             response: components["schemas"]["Stack"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * @description The machine-readable id of an error, from the seeds' status table (one per status; 503 has two).
@@ -1341,7 +1333,7 @@ export interface components {
             size?: string;
             /** @description Whether to deploy all services to a `single` server or to `multi`ple servers; empty means none. */
             build_type?: components["schemas"]["BuildType"] | "";
-        } | {
+        } & ({
             /** @description A non-empty manifest. */
             manifest_yaml: unknown;
         } | {
@@ -1353,7 +1345,7 @@ export interface components {
             size: unknown;
             /** @description A build type (not empty). */
             build_type: components["schemas"]["BuildType"];
-        };
+        });
         /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{action_id}` until `finished_at` is set. `finished_success` is set exactly when `finished_at` is: an action is either running (both null) or finished (both set). */
         AsyncAction: {
             /** @description The numeric identifier of the action. Identifiers increment by one for each action performed. */
@@ -1397,7 +1389,7 @@ export interface components {
             finished_success: boolean;
         });
         /** @description One AsyncAction. */
-        AsyncActionEnvelope: components["schemas"]["Envelope"] & {
+        AsyncActionEnvelope: {
             /** @description The async action. */
             response: components["schemas"]["AsyncAction"];
         };
@@ -1410,14 +1402,16 @@ export interface components {
             error: "conflict";
         };
         /** @description One Stack. */
-        StackEnvelope: components["schemas"]["Envelope"] & {
+        StackEnvelope: {
             /** @description The stack. */
             response: components["schemas"]["Stack"];
         };
         /** @description A page of AsyncAction items. */
-        AsyncActionPage: components["schemas"]["PagedEnvelope"] & {
+        AsyncActionPage: {
             /** @description The items of this page (AsyncAction objects). */
             response: components["schemas"]["AsyncAction"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * @description A stack action to perform. The seeds document the first three; the official Go client also sends
@@ -1467,19 +1461,21 @@ export interface components {
             container_id?: string;
             /** @description For `promote_slave_db` and `resync_slave_db`, the database type of the replica. */
             db_type?: components["schemas"]["DatabaseType"];
-        } | {
+        } & ({
             /**
              * @description Maintenance mode needs `value`.
              * @constant
              */
             command: "maintenance_mode";
+            /** @description 1 enables maintenance mode, 0 disables it. */
+            value: unknown;
         } | {
             /**
              * @description Every command but maintenance_mode.
              * @enum {unknown}
              */
             command?: "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db";
-        };
+        });
         /** @description A numeric code with its meaning spelled out. */
         CodeMeaning: {
             /** @description The numeric code. */
@@ -1535,9 +1531,11 @@ export interface components {
             commit_url: string | null;
         };
         /** @description A page of Deployment items. */
-        DeploymentPage: components["schemas"]["PagedEnvelope"] & {
+        DeploymentPage: {
             /** @description The items of this page (Deployment objects). */
             response: components["schemas"]["Deployment"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description What to redeploy: a git ref, a strategy and the services (all optional). */
         RedeployRequest: {
@@ -1560,12 +1558,12 @@ export interface components {
             message: string;
         };
         /** @description One OperationResult. */
-        OperationResultEnvelope: components["schemas"]["Envelope"] & {
+        OperationResultEnvelope: {
             /** @description The operation result. */
             response: components["schemas"]["OperationResult"];
         };
         /** @description One Deployment. */
-        DeploymentEnvelope: components["schemas"]["Envelope"] & {
+        DeploymentEnvelope: {
             /** @description The deployment. */
             response: components["schemas"]["Deployment"];
         };
@@ -1654,14 +1652,18 @@ export interface components {
             containers: components["schemas"]["Container"][];
         };
         /** @description A page of Service items. */
-        ServicePage: components["schemas"]["PagedEnvelope"] & {
+        ServicePage: {
             /** @description The items of this page (Service objects). */
             response: components["schemas"]["Service"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
-        /** @description A hash of name to desired container count, as a JSON object or, in a form-encoded body, as that object serialised to a JSON string. */
+        /** @description A number of containers wanted (zero or more). */
+        ContainerCount: number;
+        /** @description A hash of name to desired container count. */
         CountMap: {
-            [key: string]: number;
-        } | string;
+            [key: string]: components["schemas"]["ContainerCount"];
+        };
         /** @description The service to scale and the container counts wanted; give `server_count`, `server_group_count` or both (the rendered docs' condition, as `anyOf`). */
         ScaleServiceRequest: {
             /**
@@ -1683,16 +1685,36 @@ export interface components {
              *     }
              */
             server_group_count?: components["schemas"]["CountMap"];
-        } | unknown | unknown;
+        } & ({
+            /** @description Counts per server. */
+            server_count: unknown;
+        } | {
+            /** @description Counts per server group. */
+            server_group_count: unknown;
+        });
+        /** @description `ScaleServiceRequest` form-encoded, as the seeds' curl examples send it: each count map is the JSON object serialised to a string (ERRATA.md E-PARAM-3). */
+        ScaleServiceForm: {
+            /**
+             * @description The service name.
+             * @example web
+             */
+            service_name: string;
+            /** @description A hash of server UID to containers desired on that server, as a JSON string: `{"123123cfcb7d3d2b54614b19e2a6c673": 2}`. */
+            server_count?: string;
+            /** @description A hash of server group to containers desired across its servers, as a JSON string: `{"web": 4}`. */
+            server_group_count?: string;
+        };
         /** @description One Service. */
-        ServiceEnvelope: components["schemas"]["Envelope"] & {
+        ServiceEnvelope: {
             /** @description The service. */
             response: components["schemas"]["Service"];
         };
         /** @description A page of Container items. */
-        ContainerPage: components["schemas"]["PagedEnvelope"] & {
+        ContainerPage: {
             /** @description The items of this page (Container objects). */
             response: components["schemas"]["Container"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description The container's configuration as `docker inspect` reports it (`Config`). Only the fields the seed examples show are described; newer Docker versions add others. */
         DockerConfig: {
@@ -1755,6 +1777,15 @@ export interface components {
             /** @description The working directory; empty for the image's default. */
             WorkingDir: string;
         };
+        /** @description A host device mapped into the container. */
+        DockerDeviceMapping: {
+            /** @description The device's path on the host. */
+            PathOnHost?: string;
+            /** @description The device's path in the container. */
+            PathInContainer?: string;
+            /** @description The cgroup permissions, such as `rwm`. */
+            CgroupPermissions?: string;
+        };
         /** @description A host address and port bound to a container port. */
         DockerPortBinding: {
             /** @description The host address; empty or `0.0.0.0` for all. */
@@ -1783,7 +1814,7 @@ export interface components {
             /** @description The file the container id is written to; empty when none. */
             ContainerIDFile: string;
             /** @description Host devices mapped into the container. */
-            Devices: Record<string, never>[] | null;
+            Devices: components["schemas"]["DockerDeviceMapping"][] | null;
             /** @description The DNS servers; null for the host's. */
             Dns: string[] | null;
             /** @description The DNS search domains; null for the host's. */
@@ -1795,7 +1826,9 @@ export interface components {
             /** @description Links to other containers; null when none. */
             Links: string[] | null;
             /** @description LXC options (old Docker versions). */
-            LxcConf: Record<string, never>[] | null;
+            LxcConf: {
+                [key: string]: string;
+            }[] | null;
             /** @description The network mode, such as `bridge`. */
             NetworkMode: string;
             /** @description Host ports bound to container ports, keyed `port/protocol`. */
@@ -1832,7 +1865,16 @@ export interface components {
             /** @description The container's MAC address. */
             MacAddress?: string;
             /** @description Legacy port mapping; null on current Docker versions. */
-            PortMapping: Record<string, never> | null;
+            PortMapping: {
+                /** @description Container port to host port, over TCP. */
+                Tcp?: {
+                    [key: string]: string;
+                };
+                /** @description Container port to host port, over UDP. */
+                Udp?: {
+                    [key: string]: string;
+                };
+            } | null;
             /** @description The published ports, keyed `port/protocol`; null for an unpublished port. */
             Ports: {
                 [key: string]: components["schemas"]["DockerPortBinding"][] | null;
@@ -1921,7 +1963,7 @@ export interface components {
             runtime: components["schemas"]["ContainerRuntime"];
         };
         /** @description One ContainerWithRuntime. */
-        ContainerWithRuntimeEnvelope: components["schemas"]["Envelope"] & {
+        ContainerWithRuntimeEnvelope: {
             /** @description The container with runtime. */
             response: components["schemas"]["ContainerWithRuntime"];
         };
@@ -1962,9 +2004,11 @@ export interface components {
             history?: components["schemas"]["EnvironmentVariableHistoryEntry"][];
         };
         /** @description A page of EnvironmentVariable items. */
-        EnvironmentVariablePage: components["schemas"]["PagedEnvelope"] & {
+        EnvironmentVariablePage: {
             /** @description The items of this page (EnvironmentVariable objects). */
             response: components["schemas"]["EnvironmentVariable"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description A new environment variable of the stack. */
         CreateEnvironmentVariableRequest: {
@@ -1980,7 +2024,7 @@ export interface components {
             value: string;
         };
         /** @description One EnvironmentVariable. */
-        EnvironmentVariableEnvelope: components["schemas"]["Envelope"] & {
+        EnvironmentVariableEnvelope: {
             /** @description The environment variable. */
             response: components["schemas"]["EnvironmentVariable"];
         };
@@ -2025,9 +2069,11 @@ export interface components {
             updated_at: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of FirewallRule items. */
-        FirewallRulePage: components["schemas"]["PagedEnvelope"] & {
+        FirewallRulePage: {
             /** @description The items of this page (FirewallRule objects). */
             response: components["schemas"]["FirewallRule"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /**
          * @description The protocol of a new firewall rule, by number (responses name it instead).
@@ -2089,9 +2135,27 @@ export interface components {
              * @example 80
              */
             port: number;
-        } | unknown | unknown | unknown | unknown | unknown | unknown;
+        } & ({
+            /** @description The source address. */
+            from_ip: unknown;
+        } | {
+            /** @description The source server group. */
+            from_group_id: unknown;
+        } | {
+            /** @description The source server. */
+            from_server_id: unknown;
+        } | {
+            /** @description The destination address. */
+            to_ip: unknown;
+        } | {
+            /** @description The destination server group. */
+            to_group_id: unknown;
+        } | {
+            /** @description The destination server. */
+            to_server_id: unknown;
+        });
         /** @description One FirewallRule. */
-        FirewallRuleEnvelope: components["schemas"]["Envelope"] & {
+        FirewallRuleEnvelope: {
             /** @description The firewall rule. */
             response: components["schemas"]["FirewallRule"];
         };
@@ -2139,12 +2203,14 @@ export interface components {
             updated_at: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of Notification items. */
-        NotificationPage: components["schemas"]["PagedEnvelope"] & {
+        NotificationPage: {
             /** @description The items of this page (Notification objects). */
             response: components["schemas"]["Notification"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One Notification. */
-        NotificationEnvelope: components["schemas"]["Envelope"] & {
+        NotificationEnvelope: {
             /** @description The notification. */
             response: components["schemas"]["Notification"];
         };
@@ -2182,12 +2248,14 @@ export interface components {
             warning_text?: string;
         };
         /** @description A page of StackSetting items. */
-        StackSettingPage: components["schemas"]["PagedEnvelope"] & {
+        StackSettingPage: {
             /** @description The items of this page (StackSetting objects). */
             response: components["schemas"]["StackSetting"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One StackSetting. */
-        StackSettingEnvelope: components["schemas"]["Envelope"] & {
+        StackSettingEnvelope: {
             /** @description The stack setting. */
             response: components["schemas"]["StackSetting"];
         };
@@ -2213,12 +2281,14 @@ export interface components {
             updated_at: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of ServerGroup items. */
-        ServerGroupPage: components["schemas"]["PagedEnvelope"] & {
+        ServerGroupPage: {
             /** @description The items of this page (ServerGroup objects). */
             response: components["schemas"]["ServerGroup"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One ServerGroup. */
-        ServerGroupEnvelope: components["schemas"]["Envelope"] & {
+        ServerGroupEnvelope: {
             /** @description The server group. */
             response: components["schemas"]["ServerGroup"];
         };
@@ -2316,12 +2386,14 @@ export interface components {
             ssh_private_key?: string | null;
         };
         /** @description A page of Server items. */
-        ServerPage: components["schemas"]["PagedEnvelope"] & {
+        ServerPage: {
             /** @description The items of this page (Server objects). */
             response: components["schemas"]["Server"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One Server. */
-        ServerEnvelope: components["schemas"]["Envelope"] & {
+        ServerEnvelope: {
             /** @description The server. */
             response: components["schemas"]["Server"];
         };
@@ -2337,12 +2409,14 @@ export interface components {
             warning_text?: string;
         };
         /** @description A page of ServerSetting items. */
-        ServerSettingPage: components["schemas"]["PagedEnvelope"] & {
+        ServerSettingPage: {
             /** @description The items of this page (ServerSetting objects). */
             response: components["schemas"]["ServerSetting"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One ServerSetting. */
-        ServerSettingEnvelope: components["schemas"]["Envelope"] & {
+        ServerSettingEnvelope: {
             /** @description The server setting. */
             response: components["schemas"]["ServerSetting"];
         };
@@ -2432,9 +2506,30 @@ export interface components {
             backup_size: number;
         };
         /** @description A page of Backup items. */
-        BackupPage: components["schemas"]["PagedEnvelope"] & {
+        BackupPage: {
             /** @description The items of this page (Backup objects). */
             response: components["schemas"]["Backup"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * Import an external backup
+         * @description Import an external backup file into a backup group.
+         */
+        ImportBackupRequest: {
+            /**
+             * @description The id of the backup group the imported backup is restored in.
+             * @example 5
+             */
+            group: number;
+            /** @description The database type of the imported backup. */
+            db_type: components["schemas"]["DatabaseType"];
+            /**
+             * Format: uri
+             * @description A URL to the backup file to import.
+             * @example https://s3.amazonaws.com/c66-managed-backup-non-prod/2aad2bb5a70e621ecf251fbd85af6927/backups/09a7dec0efdaa19b44148fccbf6128ec/redis/redis_23/2014.07.01.07.00.46/redis_23.tar
+             */
+            remote_url: string;
         };
         /**
          * New backup task
@@ -2477,29 +2572,10 @@ export interface components {
              */
             logical_backup?: boolean | null;
         };
-        /**
-         * Import an external backup
-         * @description Import an external backup file into a backup group.
-         */
-        ImportBackupRequest: {
-            /**
-             * @description The id of the backup group the imported backup is restored in.
-             * @example 5
-             */
-            group: number;
-            /** @description The database type of the imported backup. */
-            db_type: components["schemas"]["DatabaseType"];
-            /**
-             * Format: uri
-             * @description A URL to the backup file to import.
-             * @example https://s3.amazonaws.com/c66-managed-backup-non-prod/2aad2bb5a70e621ecf251fbd85af6927/backups/09a7dec0efdaa19b44148fccbf6128ec/redis/redis_23/2014.07.01.07.00.46/redis_23.tar
-             */
-            remote_url: string;
-        };
         /** @description Either a new backup task, or an external backup to import. Both are closed objects and only an import has `group` and `remote_url` (both required there), so exactly one variant matches any body. */
-        CreateBackupRequest: components["schemas"]["NewBackupRequest"] | components["schemas"]["ImportBackupRequest"];
+        CreateBackupRequest: components["schemas"]["ImportBackupRequest"] | components["schemas"]["NewBackupRequest"];
         /** @description One Backup. */
-        BackupEnvelope: components["schemas"]["Envelope"] & {
+        BackupEnvelope: {
             /** @description The backup. */
             response: components["schemas"]["Backup"];
         };
@@ -2511,9 +2587,11 @@ export interface components {
             name: string;
         };
         /** @description A page of BackupFile items. */
-        BackupFilePage: components["schemas"]["PagedEnvelope"] & {
+        BackupFilePage: {
             /** @description The items of this page (BackupFile objects). */
             response: components["schemas"]["BackupFile"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description A temporary public URL to download a backup file. */
         BackupFileLink: {
@@ -2526,7 +2604,7 @@ export interface components {
             public_url: string;
         };
         /** @description One BackupFileLink. */
-        BackupFileLinkEnvelope: components["schemas"]["Envelope"] & {
+        BackupFileLinkEnvelope: {
             /** @description The backup file link. */
             response: components["schemas"]["BackupFileLink"];
         };
@@ -2558,12 +2636,14 @@ export interface components {
             server_sizes: components["schemas"]["CloudServerSize"][];
         };
         /** @description A page of Cloud items. */
-        CloudPage: components["schemas"]["PagedEnvelope"] & {
+        CloudPage: {
             /** @description The items of this page (Cloud objects). */
             response: components["schemas"]["Cloud"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One Cloud. */
-        CloudEnvelope: components["schemas"]["Envelope"] & {
+        CloudEnvelope: {
             /** @description The cloud. */
             response: components["schemas"]["Cloud"];
         };
@@ -2590,12 +2670,14 @@ export interface components {
             used_clouds: string[];
         };
         /** @description A page of Account items. */
-        AccountPage: components["schemas"]["PagedEnvelope"] & {
+        AccountPage: {
             /** @description The items of this page (Account objects). */
             response: components["schemas"]["Account"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One Account. */
-        AccountEnvelope: components["schemas"]["Envelope"] & {
+        AccountEnvelope: {
             /** @description The account. */
             response: components["schemas"]["Account"];
         };
@@ -2705,12 +2787,14 @@ export interface components {
             cloud_status: string | null;
         };
         /** @description A page of User items. */
-        UserPage: components["schemas"]["PagedEnvelope"] & {
+        UserPage: {
             /** @description The items of this page (User objects). */
             response: components["schemas"]["User"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
         };
         /** @description One User. */
-        UserEnvelope: components["schemas"]["Envelope"] & {
+        UserEnvelope: {
             /** @description The user. */
             response: components["schemas"]["User"];
         };
@@ -2727,7 +2811,7 @@ export interface components {
             token: string;
         };
         /** @description One Device. */
-        DeviceEnvelope: components["schemas"]["Envelope"] & {
+        DeviceEnvelope: {
             /** @description The device. */
             response: components["schemas"]["Device"];
         };
@@ -3357,7 +3441,7 @@ export interface operations {
         requestBody: {
             content: {
                 "application/json": components["schemas"]["ScaleServiceRequest"];
-                "application/x-www-form-urlencoded": components["schemas"]["ScaleServiceRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScaleServiceForm"];
             };
         };
         responses: {

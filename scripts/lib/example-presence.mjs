@@ -2,7 +2,7 @@
 // the bundle is walked along its schema; each object met under a named schema (components.schemas.X)
 // counts as one instance of X. A property present in every instance of its schema is "always
 // shown"; the description makes those required (test/seed-conformance.test.mjs holds it to that).
-import { deref, operations } from './openapi-doc.mjs';
+import { deref, objectShape, operations } from './openapi-doc.mjs';
 
 const refName = (node) => (typeof node?.$ref === 'string' && node.$ref.startsWith('#/components/schemas/') ? node.$ref.split('/').pop() : undefined);
 
@@ -15,24 +15,21 @@ export function examplePresence(doc, { include = () => true } = {}) {
     for (const key of Object.keys(value)) entry.present.set(key, (entry.present.get(key) ?? 0) + 1);
     stats.set(name, entry);
   };
-  const walk = (node, value, seen = new Set()) => {
+  const walk = (node, value) => {
     if (node === undefined || value === undefined || value === null) return;
     const name = refName(node);
     const schema = deref(doc, node);
     if (!schema || typeof schema !== 'object') return;
-    if (name) {
-      if (seen.has(`${name}@`)) return;
-      if (value && typeof value === 'object' && !Array.isArray(value) && schema.properties) record(name, value);
-    }
-    for (const part of schema.allOf ?? []) walk(part, value, seen);
+    if (name && value && typeof value === 'object' && !Array.isArray(value) && Object.keys(objectShape(doc, node).properties).length) record(name, value);
+    for (const part of schema.allOf ?? []) walk(part, value);
     if (Array.isArray(value)) {
-      if (schema.items) for (const item of value) walk(schema.items, item, seen);
+      if (schema.items) for (const item of value) walk(schema.items, item);
       return;
     }
     if (typeof value !== 'object') return;
-    for (const [key, sub] of Object.entries(schema.properties ?? {})) walk(sub, value[key], seen);
+    for (const [key, sub] of Object.entries(schema.properties ?? {})) walk(sub, value[key]);
     if (schema.additionalProperties && typeof schema.additionalProperties === 'object') {
-      for (const [key, sub] of Object.entries(value)) if (!(schema.properties ?? {})[key]) walk(schema.additionalProperties, sub, seen);
+      for (const [key, sub] of Object.entries(value)) if (!(schema.properties ?? {})[key]) walk(schema.additionalProperties, sub);
     }
   };
   for (const { operation } of operations(doc)) {
@@ -55,10 +52,9 @@ export const seedExamplesOnly = (node, example) => typeof node.$ref === 'string'
 export function alwaysShownButOptional(doc) {
   const missing = [];
   for (const [name, { instances, present }] of examplePresence(doc, { include: seedExamplesOnly })) {
-    const schema = doc.components.schemas[name];
-    const required = new Set(schema.required ?? []);
+    const { properties, required } = objectShape(doc, doc.components.schemas[name]);
     for (const [property, count] of present) {
-      if (count === instances && schema.properties?.[property] && !required.has(property)) missing.push([name, property]);
+      if (count === instances && properties[property] && !required.includes(property)) missing.push([name, property]);
     }
   }
   return missing;

@@ -30,15 +30,14 @@ export function methodName(operation, tag) {
 
 const SCHEMA_REF = '#/components/schemas/';
 
-/** The success body's schema name, and the envelope it extends and its `response` (envelopes are allOf). */
+/** Whether the success body is a page, and its `response` (the envelopes are plain objects). */
 const successShape = (operation, doc) => {
   const ok = operation.responses?.['200'] ?? operation.responses?.['201'] ?? operation.responses?.['202'];
   const ref = ok?.content?.['application/json']?.schema?.$ref;
-  const parts = ref ? (doc.components.schemas[ref.slice(SCHEMA_REF.length)].allOf ?? []) : [];
-  return {
-    envelope: parts.find((p) => p.$ref)?.$ref?.slice(SCHEMA_REF.length),
-    response: parts.find((p) => p.properties?.response)?.properties.response,
-  };
+  const envelope = ref ? doc.components.schemas[ref.slice(SCHEMA_REF.length)] : undefined;
+  const properties = envelope?.properties ?? {};
+  // A page carries `pagination` next to its `response` array; an action envelope's response is an AsyncAction.
+  return { paged: Boolean(properties.pagination) && properties.response?.type === 'array', response: properties.response };
 };
 
 /** Every operation as { resource, name, method, path, pathParams, body, paged, action, summary, scopes }. */
@@ -58,7 +57,7 @@ export function listOperations(doc) {
         path,
         pathParams: [...path.matchAll(/\{(\w+)\}/g)].map((m) => m[1]),
         body: operation.requestBody ? (operation.requestBody.required ? 'required' : 'optional') : undefined,
-        paged: method === 'get' && shape.envelope === 'PagedEnvelope' && shape.response?.type === 'array',
+        paged: method === 'get' && shape.paged,
         action: shape.response?.$ref === `${SCHEMA_REF}AsyncAction`,
         summary: operation.summary ?? operation.operationId,
         scopes: (operation.security ?? doc.security ?? []).flatMap((s) => s.oauth2 ?? []),

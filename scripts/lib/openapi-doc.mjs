@@ -34,6 +34,19 @@ export function deref(doc, node) {
   return current;
 }
 
+/**
+ * The properties and required names of an object schema, its top-level allOf members merged (the
+ * description writes a condition as allOf [the object, an anyOf of requirements]).
+ */
+export function objectShape(doc, node) {
+  const schema = deref(doc, node) ?? {};
+  const parts = [schema, ...(schema.allOf ?? []).map((part) => deref(doc, part) ?? {})];
+  return {
+    properties: Object.assign({}, ...parts.map((part) => part.properties ?? {})),
+    required: [...new Set(parts.flatMap((part) => part.required ?? []))],
+  };
+}
+
 /** The JSON pointer of the JSON body schema of a response (following a $ref'd response object). */
 export function responseSchemaPointer(doc, path, method, status) {
   const response = doc.paths[path][method].responses[String(status)];

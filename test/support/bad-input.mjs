@@ -1,7 +1,7 @@
 // The bad-input matrix: requests the mock must refuse with a 4xx whose body names the problem.
 // Most rows are derived from the description (every required body field, enum and typed field of
 // every operation), the rest are hand-picked (auth, malformed JSON, content types, routes).
-import { deref, operations } from './openapi.mjs';
+import { deref, objectShape, operations } from './openapi.mjs';
 import { sampleBody, sampleParams } from '../../scripts/lib/samples.mjs';
 
 const fillPath = (path, params) => path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
@@ -31,8 +31,10 @@ export function badInputCases(doc) {
   for (const op of ops) {
     const media = deref(doc, op.operation.requestBody)?.content?.['application/json'];
     if (!media) continue;
-    const schema = deref(doc, media.schema.oneOf ? media.schema.oneOf[0] : media.schema);
     const valid = sampleBody(doc, op);
+    // A oneOf body: the variant the sample is (the one whose required fields it has).
+    const variants = deref(doc, media.schema).oneOf;
+    const schema = objectShape(doc, variants ? variants.find((v) => objectShape(doc, v).required.every((f) => f in valid)) : media.schema);
     const id = op.operation.operationId;
     for (const field of schema.required ?? []) {
       const body = { ...valid };

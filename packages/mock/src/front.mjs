@@ -39,7 +39,9 @@ function sendError(res, status, description, details, headers = CORS, error = ER
  * their "response." prefix.
  */
 function describeViolations(list) {
-  return list.map((v) => `${(v.location ?? []).filter((part, i) => i > 0 || part !== 'request').join('.') || 'request'}: ${v.message}`).join('; ');
+  // The most specific first: "body.command: must be one of ..." before "body: must match a schema in anyOf".
+  const depth = (v) => (v.location ?? []).length;
+  return [...list].sort((a, b) => depth(b) - depth(a)).map((v) => `${(v.location ?? []).filter((part, i) => i > 0 || part !== 'request').join('.') || 'request'}: ${v.message}`).join('; ');
 }
 const parseJson = (text) => {
   try {
