@@ -649,7 +649,7 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
             };
             cookie?: never;
         };
@@ -680,7 +680,7 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
             };
             cookie?: never;
         };
@@ -711,7 +711,7 @@ export interface paths {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
@@ -1069,6 +1069,11 @@ export type webhooks = Record<string, never>;
 export interface components {
     schemas: {
         /**
+         * @description A stack's UID, the one identifier of a stack everywhere: `uid` of a stack, `stack_uid` of a server, `stack_id` of a notification, `stack` of an access right and the `{stack_id}` path parameter.
+         * @example 5999b763474b0eafa5fafb64bff0ba80
+         */
+        StackUid: string;
+        /**
          * @description The current status code of the stack.
          *
          *     | Code | Status | Meaning |
@@ -1106,11 +1111,8 @@ export interface components {
         IsoTimestamp: string;
         /** @description A stack, the unit most of the API works on. */
         Stack: {
-            /**
-             * @description The unique identifier of the stack (the Stack UID used in paths).
-             * @example 5999b763474b0eafa5fafb64bff0ba80
-             */
-            uid: string;
+            /** @description The unique identifier of the stack (the Stack UID used in paths). */
+            uid: components["schemas"]["StackUid"];
             /** @description The name defined for the stack. */
             name: string;
             /** @description The git repository URL associated with the stack. */
@@ -1567,6 +1569,11 @@ export interface components {
             /** @description The deployment. */
             response: components["schemas"]["Deployment"];
         };
+        /**
+         * @description A server's UID: `uid` of a server, `server_uid` of a container, a backup or a filter, and the `{server_uid}` path parameter.
+         * @example f8468fc145ea49bac474b30a8fea888d
+         */
+        ServerUid: string;
         /** @description A port of a container and the HTTP/HTTPS ports it is published on. */
         ContainerPort: {
             /** @description The port inside the container. */
@@ -1588,12 +1595,12 @@ export interface components {
          * @enum {integer}
          */
         ContainerHealth: 0 | 1 | 2;
-        /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. */
+        /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. Optional, because absent from some of the 6 seed examples: `port_list`, `web_ports`, `ports`, `private_ip`, `docker_ip`, `health_state`, `health_message`, `health_source`, `capture_output`, `restart_on_deploy`. */
         Container: {
             /** @description The container UID (the Docker container id). */
             uid: string;
             /** @description The UID of the server the container runs on. */
-            server_uid: string;
+            server_uid: components["schemas"]["ServerUid"];
             /** @description The name of the server the container runs on. */
             server_name: string;
             /** @description The service the container belongs to. */
@@ -1716,7 +1723,7 @@ export interface components {
             count: components["schemas"]["ListCount"];
             pagination: components["schemas"]["Pagination"];
         };
-        /** @description The container's configuration as `docker inspect` reports it (`Config`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        /** @description The container's configuration as `docker inspect` reports it (`Config`). Only the fields the seed examples show are described; newer Docker versions add others. Optional, because absent from some of the 2 seed examples: `MacAddress`. */
         DockerConfig: {
             /** @description Whether standard error is attached. */
             AttachStderr: boolean;
@@ -1803,7 +1810,7 @@ export interface components {
              */
             Name: string;
         };
-        /** @description The host-side configuration as `docker inspect` reports it (`HostConfig`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        /** @description The host-side configuration as `docker inspect` reports it (`HostConfig`). Only the fields the seed examples show are described; newer Docker versions add others. Optional, because absent from some of the 2 seed examples: `ExtraHosts`, `IpcMode`, `SecurityOpt`. */
         DockerHostConfig: {
             /** @description Bind mounts, as `host:container[:mode]`. */
             Binds: string[] | null;
@@ -1846,7 +1853,7 @@ export interface components {
             /** @description Containers whose volumes are mounted; null when none. */
             VolumesFrom: string[] | null;
         };
-        /** @description The container's network settings as `docker inspect` reports them (`NetworkSettings`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        /** @description The container's network settings as `docker inspect` reports them (`NetworkSettings`). Only the fields the seed examples show are described; newer Docker versions add others. Optional, because absent from some of the 2 seed examples: `MacAddress`. */
         DockerNetworkSettings: {
             /** @description The bridge the container is attached to, such as `docker0`. */
             Bridge: string;
@@ -1880,7 +1887,7 @@ export interface components {
                 [key: string]: components["schemas"]["DockerPortBinding"][] | null;
             } | null;
         };
-        /** @description The container's state as `docker inspect` reports it (`State`). Only the fields the seed examples show are described; newer Docker versions add others. */
+        /** @description The container's state as `docker inspect` reports it (`State`). Only the fields the seed examples show are described; newer Docker versions add others. Optional, because absent from some of the 2 seed examples: `Error`, `OOMKilled`. */
         DockerState: {
             /** @description The last error; empty when none. */
             Error?: string;
@@ -1907,7 +1914,7 @@ export interface components {
              */
             StartedAt: string;
         };
-        /** @description Runtime information of the container as the Docker engine reports it (`docker inspect`). Its fields follow the Docker version on the server, so only the common ones are described and others may appear. */
+        /** @description Runtime information of the container as the Docker engine reports it (`docker inspect`). Its fields follow the Docker version on the server, so only the common ones are described and others may appear. Optional, because absent from some of the 2 seed examples: `AppArmorProfile`. */
         ContainerRuntime: {
             /** @description The Docker container id. */
             Id: string;
@@ -1957,7 +1964,7 @@ export interface components {
                 [key: string]: boolean;
             } | null;
         };
-        /** @description A container with its runtime information from the Docker host. */
+        /** @description A container with its runtime information from the Docker host. Optional, because absent from some of the 2 seed examples: `port_list`, `web_ports`, `ports`, `private_ip`, `docker_ip`, `health_state`, `health_message`, `health_source`, `restart_on_deploy`. */
         ContainerWithRuntime: components["schemas"]["Container"] & {
             /** @description The Docker runtime information of the container (`docker inspect`). */
             runtime: components["schemas"]["ContainerRuntime"];
@@ -1978,7 +1985,7 @@ export interface components {
             /** @description When the environment variable history entry was last updated (UTC). */
             updated_at: components["schemas"]["IsoTimestamp"];
         };
-        /** @description An environment variable of a stack. Newer responses add its `history`. */
+        /** @description An environment variable of a stack. Newer responses add its `history`. Optional, because absent from some of the 10 seed examples: `history`; and in no seed example (from the rendered docs' tables, the official Go client or newer responses): `created_at_iso`, `updated_at_iso`. */
         EnvironmentVariable: {
             /** @description The environment variable id. */
             id: number;
@@ -2164,7 +2171,7 @@ export interface components {
          * @enum {string}
          */
         NotificationChannel: "email" | "ios" | "hipchat" | "webhook" | "slack";
-        /** @description Settings of the notification's channels. */
+        /** @description Settings of the notification's channels. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `hipchat_token`, `hipchat_room`, `slack_url`, `slack_channel`, `webhook_url`. */
         NotificationParams: {
             /** @description HipChat API token. */
             hipchat_token?: string;
@@ -2193,8 +2200,8 @@ export interface components {
             alert_type: string;
             /** @description The channels the notification is sent to. */
             channels: components["schemas"]["NotificationChannel"][];
-            /** @description The UID of the stack. */
-            stack_id: string;
+            /** @description The UID of the stack (named `stack_id` here, as the seeds show). */
+            stack_id: components["schemas"]["StackUid"];
             /** @description Channel parameters of the notification, such as the HipChat room. */
             params: components["schemas"]["NotificationParams"];
             /** @description When the notification was created (UTC). */
@@ -2234,7 +2241,7 @@ export interface components {
         };
         /** @description The setting's value; its type depends on the setting (text, flag or number), null when unset. */
         SettingValue: string | number | boolean | null;
-        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. */
+        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. Optional, because absent from some of the 12 seed examples: `id`, `readonly`, `warning_text`. */
         StackSetting: {
             /** @description The setting id, the key with dots replaced by dashes (`git-branch`); use it in paths. */
             id?: string;
@@ -2320,10 +2327,10 @@ export interface components {
             /** @description Passenger's maximum pool size. */
             passenger_pool_max: number;
         };
-        /** @description A server of a stack. */
+        /** @description A server of a stack. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `private_key`, `ssh_private_key`. */
         Server: {
             /** @description The server UID. */
-            uid: string;
+            uid: components["schemas"]["ServerUid"];
             /** @description The server's id at the cloud vendor. */
             vendor_uid: string | null;
             /** @description The server name. */
@@ -2345,7 +2352,7 @@ export interface components {
             /** @description The id of the server group the server belongs to. */
             server_group_id: number | null;
             /** @description The UID of the stack the server belongs to. */
-            stack_uid: string;
+            stack_uid: components["schemas"]["StackUid"];
             /** @description Whether the Cloud 66 agent is installed. */
             has_agent: boolean;
             /** @description Cloud and runtime details of the server. */
@@ -2397,7 +2404,7 @@ export interface components {
             /** @description The server. */
             response: components["schemas"]["Server"];
         };
-        /** @description A setting of a server. The single-setting view returns only `key` and `value`. */
+        /** @description A setting of a server. The single-setting view returns only `key` and `value`. Optional, because absent from some of the 2 seed examples: `readonly`, `warning_text`. */
         ServerSetting: {
             /** @description The setting key, such as `server.name`. */
             key: string;
@@ -2470,7 +2477,7 @@ export interface components {
             /** @description The backup id. */
             id: number;
             /** @description The UID of the server the backup was taken on. */
-            server_uid: string;
+            server_uid: components["schemas"]["ServerUid"];
             /** @description The database type of the backup. */
             db_type: components["schemas"]["DatabaseType"];
             /** @description The name of the database. */
@@ -2608,7 +2615,7 @@ export interface components {
             /** @description The backup file link. */
             response: components["schemas"]["BackupFileLink"];
         };
-        /** @description A region of a cloud. */
+        /** @description A region of a cloud. Optional, because absent from some of the 27 seed examples: `old_id`. */
         CloudRegion: {
             /** @description The region id, used as `region` when creating a stack. */
             id: string;
@@ -2647,7 +2654,7 @@ export interface components {
             /** @description The cloud. */
             response: components["schemas"]["Cloud"];
         };
-        /** @description An account the caller belongs to. */
+        /** @description An account the caller belongs to. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `created_at`, `updated_at`. */
         Account: {
             /** @description The account id. */
             id: number;
@@ -2700,8 +2707,8 @@ export interface components {
         AccessRight: {
             /** @description The user id. */
             user: number;
-            /** @description The stack UID. */
-            stack: string;
+            /** @description The stack UID (named `stack` here, as the seeds show). */
+            stack: components["schemas"]["StackUid"];
             /** @description The access level, such as code 60, `admin`. */
             access_level: components["schemas"]["CodeMeaning"];
         };
@@ -2965,12 +2972,12 @@ export interface components {
          * @description The stack UID (see "Finding a stack UID").
          * @example 5999b763474b0eafa5fafb64bff0ba80
          */
-        StackId: string;
+        StackId: components["schemas"]["StackUid"];
         /**
          * @description Only what runs on the server with this UID.
          * @example 1239b763474b0eafa5fafb64bff0ba80
          */
-        ServerUidFilter: string;
+        ServerUidFilter: components["schemas"]["ServerUid"];
     };
     requestBodies: never;
     headers: {
@@ -4414,7 +4421,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
             };
             cookie?: never;
         };
@@ -4460,7 +4467,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
             };
             cookie?: never;
         };
@@ -4500,7 +4507,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
@@ -4545,7 +4552,7 @@ export interface operations {
                  * @description The server UID.
                  * @example f8468fc145ea49bac474b30a8fea888d
                  */
-                server_uid: string;
+                server_uid: components["schemas"]["ServerUid"];
                 /**
                  * @description The setting id (its key with dots replaced by dashes).
                  * @example server-name
