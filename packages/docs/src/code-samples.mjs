@@ -1,9 +1,14 @@
 // x-codeSamples for every operation, generated from the description: a curl command and a
-// TypeScript call with cloud66-client, both using the operation's own example values.
+// TypeScript call with cloud66-client's operation methods, both using the operation's own example
+// values. An operation whose body has several examples (a oneOf's variants, say) gets a pair per
+// example, labelled with the example's summary. packages/docs/test/samples-run.test.mjs runs them all.
+import { listOperations } from '../../../scripts/lib/generate-operations.mjs';
 import { deref, operations } from '../../../scripts/lib/openapi-doc.mjs';
-import { sampleBody, sampleParams } from '../../../scripts/lib/samples.mjs';
+import { sampleFromSchema, sampleParams } from '../../../scripts/lib/samples.mjs';
 
-const BASE = 'https://app.cloud66.com/api/3';
+export const SAMPLE_BASE_URL = 'https://app.cloud66.com/api/3';
+export const SAMPLE_CLIENT_OPTIONS = '{ token: process.env.CLOUD66_TOKEN! }';
+
 /** A value as a TypeScript literal: identifier keys bare, strings in single quotes. */
 function literal(value, pad = '') {
   if (value === null || typeof value !== 'object') return typeof value === 'string' ? `'${value.replace(/\\/g, '\\\\').replace(/'/g, "\\'").replace(/\n/g, '\\n')}'` : String(value);
@@ -16,44 +21,58 @@ function literal(value, pad = '') {
 /** Shell-quotes a string for a POSIX shell. */
 const sh = (s) => `'${String(s).replace(/'/g, `'\\''`)}'`;
 
-export function codeSamplesFor(doc, op) {
+/**
+ * The request bodies to show for an operation: each of its JSON body's examples (3.1 `examples` or
+ * `example`), or one built from the schema when it has none; [undefined] without a body.
+ */
+export function bodyVariants(doc, op) {
+  const media = deref(doc, op.operation.requestBody)?.content?.['application/json'];
+  if (!media) return [{ body: undefined }];
+  if (media.example !== undefined) return [{ body: media.example }];
+  const examples = Object.entries(media.examples ?? {}).map(([key, ex]) => ({ key, summary: deref(doc, ex).summary, body: deref(doc, ex).value }));
+  return examples.length ? examples : [{ body: sampleFromSchema(doc, media.schema) }];
+}
+
+const methodsByOperationId = (doc) => new Map(listOperations(doc).map((op) => [op.operationId, op]));
+
+export function codeSamplesFor(doc, op, methods = methodsByOperationId(doc)) {
   const params = sampleParams(doc, op);
-  const body = sampleBody(doc, op);
   const method = op.method.toUpperCase();
-  const url = BASE + op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
+  const url = SAMPLE_BASE_URL + op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(params.path[name])));
   const query = new URLSearchParams(Object.entries(params.query).map(([k, v]) => [k, String(v)])).toString();
+  const { resource, name, pathParams } = methods.get(op.operation.operationId);
+  const hasBody = deref(doc, op.operation.responses['200'])?.content?.['application/json'];
+  const variants = bodyVariants(doc, op);
 
-  const curl = [`curl -X ${method} ${sh(url + (query ? `?${query}` : ''))}`, `  -H "Authorization: Bearer $CLOUD66_TOKEN"`];
-  if (body !== undefined) curl.push(`  -H 'Content-Type: application/json'`, `  -d ${sh(JSON.stringify(body))}`);
+  return variants.flatMap(({ body, summary }) => {
+    const suffix = variants.length > 1 && summary ? ` — ${summary}` : '';
+    const curl = [`curl -X ${method} ${sh(url + (query ? `?${query}` : ''))}`, `  -H "Authorization: Bearer $CLOUD66_TOKEN"`];
+    if (body !== undefined) curl.push(`  -H 'Content-Type: application/json'`, `  -d ${sh(JSON.stringify(body))}`);
 
-  const init = {};
-  if (Object.keys(params.path).length || Object.keys(params.query).length) {
-    init.params = {};
-    if (Object.keys(params.path).length) init.params.path = params.path;
-    if (Object.keys(params.query).length) init.params.query = params.query;
-  }
-  if (body !== undefined) init.body = body;
-  const initText = Object.keys(init).length ? `, ${literal(init)}` : '';
-  const responseSchema = deref(doc, op.operation.responses['200'])?.content?.['application/json'];
-  const typescript = [
-    `import { createCloud66Client } from 'cloud66-client';`,
-    ``,
-    `const c66 = createCloud66Client({ token: process.env.CLOUD66_TOKEN! });`,
-    ``,
-    `const { data, error } = await c66.${method}('${op.path}'${initText});`,
-    `if (error) throw error; // Cloud66ApiError: status, error, error_description, details`,
-    responseSchema ? `console.log(data.response);` : `console.log('done');`,
-  ].join('\n');
-
-  return [
-    { lang: 'Shell', label: 'curl', source: curl.join(' \\\n') },
-    { lang: 'TypeScript', label: 'TypeScript (cloud66-client)', source: typescript },
-  ];
+    const args = pathParams.map((p) => literal(params.path[p]));
+    if (body !== undefined) args.push(literal(body));
+    if (Object.keys(params.query).length) args.push(literal({ query: params.query }));
+    const call = `c66.${resource}.${name}(${args.join(', ')})`;
+    const typescript = [
+      `import { createCloud66 } from 'cloud66-client';`,
+      ``,
+      `const c66 = createCloud66(${SAMPLE_CLIENT_OPTIONS});`,
+      ``,
+      `// Throws Cloud66ApiError (status, error, error_description, details) unless the API answers 2xx.`,
+      hasBody ? `const result = await ${call};` : `await ${call};`,
+      hasBody ? `console.log(JSON.stringify(result, null, 2));` : `console.log('done');`,
+    ].join('\n');
+    return [
+      { lang: 'Shell', label: `curl${suffix}`, source: curl.join(' \\\n') },
+      { lang: 'TypeScript', label: `TypeScript (cloud66-client)${suffix}`, source: typescript },
+    ];
+  });
 }
 
 /** A copy of the bundle with x-codeSamples on every operation. */
 export function withCodeSamples(doc) {
   const copy = structuredClone(doc);
-  for (const op of operations(copy)) op.operation['x-codeSamples'] = codeSamplesFor(copy, op);
+  const methods = methodsByOperationId(copy);
+  for (const op of operations(copy)) op.operation['x-codeSamples'] = codeSamplesFor(copy, op, methods);
   return copy;
 }

@@ -1,6 +1,7 @@
 // The guide sections of the site: the description's short introduction, then spec/guides.md (its ##
-// sections become top-level menu entries), a client quick start, and the errata. The description
-// keeps its own info.description short (generators copy it into every file they write).
+// sections become top-level menu entries, the last one the differences from Cloud 66's own docs, for
+// API users; the evidence stays in the repository's ERRATA.md) and a client quick start. The
+// description keeps its own info.description short (generators copy it into every file they write).
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
@@ -34,11 +35,11 @@ const finished = await c66.waitForAction('5999b763474b0eafa5fafb64bff0ba80', sta
 
 Throttled (\`503 throttled\`) and timed-out reads are retried with backoff; a \`POST\` that may have reached the server is
 never repeated. Try it without an account against the mock: \`pnpm mock\`, then
-\`createCloud66Client({ token: 'any-token', baseUrl: 'http://127.0.0.1:4010' })\`.
+\`createCloud66({ token: 'any-token', baseUrl: 'http://127.0.0.1:4010' })\`, or the *Try it* button of any operation
+on this page.
 `;
 
 export function guides(introduction) {
   const guide = readFileSync(join(repoRoot, 'spec/guides.md'), 'utf8').replace(/^# .*\n+[\s\S]*?(?=^## )/m, '');
-  const errata = readFileSync(join(repoRoot, 'spec/ERRATA.md'), 'utf8').replace(/^# .*$/m, '# Errata');
-  return [introduction.trim(), promote(guide), CLIENT_QUICK_START, errata].join('\n\n');
+  return [introduction.trim(), promote(guide), CLIENT_QUICK_START].join('\n\n');
 }

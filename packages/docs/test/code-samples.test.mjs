@@ -6,7 +6,7 @@ import ts from 'typescript';
 import { describe, expect, test } from 'vitest';
 import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
 import { loadBundle, operations } from '../../../test/support/openapi.mjs';
-import { codeSamplesFor, withCodeSamples } from '../src/code-samples.mjs';
+import { bodyVariants, codeSamplesFor, withCodeSamples } from '../src/code-samples.mjs';
 
 const doc = loadBundle();
 const dir = join(repoRoot, 'test-output/code-samples');
@@ -38,16 +38,27 @@ function typecheck(files) {
 }
 
 describe('code samples', () => {
-  test('every operation has a curl and a TypeScript sample', () => {
+  test('every operation has a curl and a TypeScript sample per request example, each sending that example', () => {
     const site = withCodeSamples(doc);
     for (const op of operations(site)) {
-      expect(op.operation['x-codeSamples'].map((s) => s.lang), op.operation.operationId).toEqual(['Shell', 'TypeScript']);
+      const samples = op.operation['x-codeSamples'];
+      const variants = bodyVariants(doc, op);
+      expect(samples.map((s) => s.lang), op.operation.operationId).toEqual(variants.flatMap(() => ['Shell', 'TypeScript']));
+      // A body is the operation's own example, never an empty object where the description has examples.
+      for (const [i, { body }] of variants.entries()) {
+        if (body === undefined) continue;
+        expect(body, op.operation.operationId).not.toEqual({});
+        expect(samples[2 * i].source, op.operation.operationId).toContain(`-d '${JSON.stringify(body).replace(/'/g, `'\\''`)}'`);
+      }
     }
+    // createBackup: one pair per oneOf variant, labelled.
+    const backup = operations(site).find((o) => o.operation.operationId === 'createBackup').operation['x-codeSamples'];
+    expect(backup.map((s) => s.label)).toEqual(['curl — A new backup task (New Backup)', 'TypeScript (cloud66-client) — A new backup task (New Backup)', 'curl — Import an external backup (Import Backup)', 'TypeScript (cloud66-client) — Import an external backup (Import Backup)']);
   });
 
   test('every TypeScript sample type-checks against cloud66-client', () => {
-    const files = Object.fromEntries(operations(doc).map((op) => [op.operation.operationId, codeSamplesFor(doc, op).find((s) => s.lang === 'TypeScript').source]));
-    expect(Object.keys(files)).toHaveLength(52);
+    const files = Object.fromEntries(operations(doc).flatMap((op) => codeSamplesFor(doc, op).filter((s) => s.lang === 'TypeScript').map((s, i) => [`${op.operation.operationId}${i ? `-${i}` : ''}`, s.source])));
+    expect(Object.keys(files).length).toBeGreaterThanOrEqual(52);
     expect(typecheck(files)).toEqual([]);
   }, 120_000);
 
