@@ -39,7 +39,11 @@ never repeated. Try it without an account against the mock: \`pnpm mock\`, then
 on this page.
 `;
 
+const ERRATA_URL = 'https://github.com/cloud66-openapi/cloud66-openapi/blob/main/spec/ERRATA.md';
+/** Repository paths mean nothing to a reader of the site: link the errata, point at the guides below. */
+const forReaders = (markdown) => markdown.replace(/`spec\/ERRATA\.md`/g, `the [errata](${ERRATA_URL})`).replace(/The guides \(`spec\/guides\.md`\) explain/g, 'The guides below explain');
+
 export function guides(introduction) {
   const guide = readFileSync(join(repoRoot, 'spec/guides.md'), 'utf8').replace(/^# .*\n+[\s\S]*?(?=^## )/m, '');
-  return [introduction.trim(), promote(guide), CLIENT_QUICK_START].join('\n\n');
+  return [forReaders(introduction.trim()), promote(forReaders(guide)), CLIENT_QUICK_START].join('\n\n');
 }

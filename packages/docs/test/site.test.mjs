@@ -83,6 +83,9 @@ describe('reference docs site in Chromium', () => {
     await expect(title.innerText()).resolves.toContain('scope: admin');
     const menu = await page.locator('.menu-content').innerText();
     for (const section of ['Authentication', 'Scopes', 'Synchronous and asynchronous actions', 'Pagination', 'Rate limiting', 'Dates', 'Status codes and errors', 'Finding a stack UID', 'Where this reference differs from Cloud 66', 'Client quick start']) expect(menu).toContain(section);
+    // For readers, the errata are a link to the repository's ERRATA.md, not a repository path.
+    expect(await page.locator('.api-content a[href$="/spec/ERRATA.md"]').count()).toBeGreaterThanOrEqual(2);
+    await expect(page.locator('.api-content').innerText()).resolves.not.toContain('spec/guides.md');
     await shot(page, 'landing');
   });
 
