@@ -2,14 +2,11 @@
 // (inside it, it would pick up our .spectral.yaml). IBM's ruleset encodes IBM Cloud's API handbook; a
 // finding of a rule that spec/LINTERS.md lists, with its reason, does not apply to this API. Any other
 // rule's finding fails, so a real problem cannot hide among the accepted ones.
-import { execFile } from 'node:child_process';
 import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
+import { linterReport } from './lib/linter-report.mjs';
 import { repoRoot } from './lib/spec-index.mjs';
-
-const run = promisify(execFile);
 
 /** The rule ids spec/LINTERS.md accepts: the first backticked cell of each row of its IBM table. */
 export function acceptedIbmRules() {
@@ -23,11 +20,7 @@ export async function ibmFindings() {
   const dir = mkdtempSync(join(tmpdir(), 'lint-ibm-'));
   try {
     copyFileSync(join(repoRoot, 'generated/openapi.json'), join(dir, 'openapi.json'));
-    const stdout = await run(join(repoRoot, 'node_modules/.bin/lint-openapi'), ['openapi.json', '--json'], { cwd: dir, maxBuffer: 64 * 1024 * 1024 }).then((r) => r.stdout, (e) => {
-      if (!e.stdout?.trim().startsWith('{')) throw new Error(`lint-openapi failed: ${(e.stderr || e.message).trim().split('\n')[0]}`);
-      return e.stdout;
-    });
-    const report = JSON.parse(stdout);
+    const report = await linterReport(join(repoRoot, 'node_modules/.bin/lint-openapi'), ['openapi.json', '--json'], { cwd: dir });
     const rules = {};
     for (const severity of ['error', 'warning']) {
       for (const r of report[severity]?.results ?? []) {

@@ -3,30 +3,18 @@
 // Spectral's known false errors on Path Item `$ref`s to other files (stoplightio/spectral#2655: its
 // bundled 3.1 schema reads such a path item as having unevaluated properties), which are listed
 // separately and must be exactly one per path of the description.
-import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { parse } from 'yaml';
+import { linterReport } from './lib/linter-report.mjs';
 import { repoRoot } from './lib/spec-index.mjs';
 
-const run = promisify(execFile);
 const bin = (name) => join(repoRoot, 'node_modules/.bin', name);
 const SOURCE = 'spec/openapi.yaml';
 
-/** Runs a linter that exits non-zero on findings; returns its stdout either way. */
-async function output(command, args) {
-  try {
-    return (await run(command, args, { cwd: repoRoot, maxBuffer: 32 * 1024 * 1024 })).stdout;
-  } catch (error) {
-    if (typeof error.stdout === 'string' && error.stdout.trim().startsWith('[') || error.stdout?.includes('"totals"')) return error.stdout;
-    throw new Error(`${command.split('/').pop()} failed: ${(error.stderr || error.message).trim().split('\n')[0]}`);
-  }
-}
-
 /** Spectral's findings on the source: { known: [#2655 path items], other: [everything else] }. */
 export async function spectralOnSource() {
-  const findings = JSON.parse(await output(bin('spectral'), ['lint', SOURCE, '--ruleset', 'spectral/stock-oas.yaml', '--format', 'json', '--quiet']) || '[]');
+  const findings = await linterReport(bin('spectral'), ['lint', SOURCE, '--ruleset', 'spectral/stock-oas.yaml', '--format', 'json', '--quiet'], { cwd: repoRoot, empty: [] });
   const pathRefs = new Set(Object.entries(parse(readFileSync(join(repoRoot, SOURCE), 'utf8')).paths).filter(([, item]) => item.$ref).map(([path]) => path));
   const isKnown = (f) => f.code === 'oas3-schema' && f.path.length === 2 && f.path[0] === 'paths' && pathRefs.has(f.path[1]) && /unevaluated properties/.test(f.message);
   return { known: findings.filter(isKnown), other: findings.filter((f) => !isKnown(f)), pathRefs };
@@ -34,7 +22,7 @@ export async function spectralOnSource() {
 
 /** Redocly's `recommended` findings on the source. */
 export async function redoclyOnSource() {
-  const report = JSON.parse(await output(bin('redocly'), ['lint', SOURCE, '--extends', 'recommended', '--format', 'json']));
+  const report = await linterReport(bin('redocly'), ['lint', SOURCE, '--extends', 'recommended', '--format', 'json'], { cwd: repoRoot });
   return report.problems ?? [];
 }
 

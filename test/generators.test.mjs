@@ -10,14 +10,13 @@ import { promisify } from 'node:util';
 import { pathToFileURL } from 'node:url';
 import { build } from 'esbuild';
 import { beforeAll, describe, expect, test } from 'vitest';
-import { BUNDLE, deref, loadBundle, operations } from './support/openapi.mjs';
+import { BUNDLE, deref, loadBundle, operations, schemaRefName as refName } from './support/openapi.mjs';
 
 const run = promisify(execFile);
 const root = new URL('..', import.meta.url).pathname;
 const out = join(root, 'test-output/generators');
 const bin = (name) => join(root, 'node_modules/.bin', name);
 const doc = loadBundle();
-const refName = (schema) => schema?.$ref?.split('/').pop();
 
 const GENERATORS = {
   'hey-api': {

@@ -2,9 +2,8 @@
 // the bundle is walked along its schema; each object met under a named schema (components.schemas.X)
 // counts as one instance of X. A property present in every instance of its schema is "always
 // shown"; the description makes those required (test/seed-conformance.test.mjs holds it to that).
-import { deref, objectShape, operations } from './openapi-doc.mjs';
+import { deref, objectShape, operations, schemaRefName as refName } from './openapi-doc.mjs';
 
-const refName = (node) => (typeof node?.$ref === 'string' && node.$ref.startsWith('#/components/schemas/') ? node.$ref.split('/').pop() : undefined);
 
 /** Map of schema name -> { instances, present: Map(property -> count) }. */
 export function examplePresence(doc, { include = () => true } = {}) {

@@ -34,6 +34,9 @@ export function deref(doc, node) {
   return current;
 }
 
+/** The name of the component schema a `$ref` points at (`#/components/schemas/Stack` -> `Stack`), or undefined. */
+export const schemaRefName = (node) => (typeof node?.$ref === 'string' && node.$ref.startsWith('#/components/schemas/') ? node.$ref.slice('#/components/schemas/'.length) : undefined);
+
 /**
  * The properties and required names of an object schema, its top-level allOf members merged (the
  * description writes a condition as allOf [the object, an anyOf of requirements]).

@@ -3,13 +3,11 @@
 // what CI runs; it is checked here to be the README's test command and to lint and build first.
 // Runs after the main suite (vitest.readme.config.mjs): `pnpm start` rebuilds, `pnpm bench` loads
 // the CPU for two minutes.
-import { spawn } from 'node:child_process';
-import { randomUUID } from 'node:crypto';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../scripts/lib/spec-index.mjs';
-import { TEST_TAG, eventually, processesTagged } from '../support/system.mjs';
+import { eventually, spawnTagged } from '../support/system.mjs';
 
 const READMES = ['README.md', 'packages/client/README.md', 'packages/mock/README.md', 'packages/docs/README.md'];
 const readme = (file) => readFileSync(join(repoRoot, file), 'utf8');
@@ -35,19 +33,13 @@ function readmeCommands() {
 const rootScriptsOf = (line) => [...line.matchAll(/(?:^|&&\s*|\(\s*)pnpm\s+([a-z][\w:-]*)/g)].map((m) => m[1]).filter((name) => !PNPM_OWN.has(name));
 
 const running = [];
-/** Runs a command line with sh, tagged, collecting its output. */
+/** Runs a command line with sh, as a reader types it, tagged so that whatever it starts can be found. */
 function sh(line, env = {}) {
-  const tag = randomUUID();
-  const child = spawn('sh', ['-c', line], { cwd: repoRoot, env: { ...process.env, ...env, [TEST_TAG]: tag }, stdio: ['ignore', 'pipe', 'pipe'] });
-  const out = { stdout: '', stderr: '' };
-  child.stdout.on('data', (d) => (out.stdout += d));
-  child.stderr.on('data', (d) => (out.stderr += d));
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => resolve({ code, signal, ...out })));
-  const proc = { child, out, exited, tagged: () => processesTagged(TEST_TAG, tag) };
+  const proc = spawnTagged('sh', ['-c', line], { env, cwd: repoRoot });
   running.push(proc);
   return proc;
 }
-afterEach(() => running.splice(0).forEach((proc) => proc.tagged().forEach((pid) => process.kill(pid, 'SIGKILL'))));
+afterEach(() => running.splice(0).forEach((proc) => proc.killTagged()));
 
 const commands = readmeCommands();
 const find = (pattern) => {

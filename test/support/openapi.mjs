@@ -3,7 +3,7 @@
 import Ajv2020 from 'ajv/dist/2020.js';
 import addFormats from 'ajv-formats';
 
-export { BUNDLE, METHODS, deref, loadBundle, objectShape, operations, pointer, responseSchemaPointer } from '../../scripts/lib/openapi-doc.mjs';
+export { BUNDLE, METHODS, deref, loadBundle, objectShape, operations, pointer, responseSchemaPointer, schemaRefName } from '../../scripts/lib/openapi-doc.mjs';
 
 const ID = 'https://cloud66-openapi.local/openapi.json';
 

@@ -103,12 +103,12 @@ export function rawRequest(method, target, headers = {}, body) {
 export const TEST_TAG = 'CLOUD66_TEST_TAG';
 
 /**
- * Runs `node args` with a fresh tag in its environment (inherited by its children, Prism included),
+ * Runs `command args` with a fresh tag in its environment (inherited by its children, Prism included),
  * collecting its output: { child, out, exited, tagged() }; `killTagged` ends whatever is left.
  */
-export function runTagged(args, { env = {}, cwd } = {}) {
+export function spawnTagged(command, args, { env = {}, cwd } = {}) {
   const tag = randomUUID();
-  const child = spawn(process.execPath, args, { cwd, env: { ...process.env, ...env, [TEST_TAG]: tag }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(command, args, { cwd, env: { ...process.env, ...env, [TEST_TAG]: tag }, stdio: ['ignore', 'pipe', 'pipe'] });
   const out = { stdout: '', stderr: '' };
   child.stdout.on('data', (d) => (out.stdout += d));
   child.stderr.on('data', (d) => (out.stderr += d));
@@ -116,6 +116,9 @@ export function runTagged(args, { env = {}, cwd } = {}) {
   const tagged = () => processesTagged(TEST_TAG, tag);
   return { child, out, exited, tagged, killTagged: () => tagged().forEach((pid) => process.kill(pid, 'SIGKILL')) };
 }
+
+/** `spawnTagged` for `node args`. */
+export const runTagged = (args, options) => spawnTagged(process.execPath, args, options);
 
 /** A port held by a listening server until `release()`: for busy-port cases. */
 export async function occupiedPort() {

@@ -1,7 +1,7 @@
 // What the page's own scripts need, computed at build time from the description: the search index
 // (operations, paths, operationIds, parameters, schema field names, guide sections) and, per
 // operation, what the try-it panel fills in (method, path, parameters with examples, request bodies).
-import { deref, operations } from '../../../scripts/lib/openapi-doc.mjs';
+import { deref, operations, schemaRefName as refName } from '../../../scripts/lib/openapi-doc.mjs';
 import { sampleParams } from '../../../scripts/lib/samples.mjs';
 import { bodyVariants } from './code-samples.mjs';
 
@@ -10,7 +10,6 @@ export const operationAnchor = (op) => `tag/${encodeURIComponent(op.operation.ta
 /** Redoc's anchor of a top-level section of the introduction. */
 export const sectionAnchor = (heading) => `section/${heading.trim().replace(/\s+/g, '-')}`;
 
-const refName = (node) => (typeof node?.$ref === 'string' ? node.$ref.split('/').pop() : undefined);
 
 /** Every named schema an operation's bodies reach, with the fields each declares. */
 function schemasOf(doc, root) {
