@@ -6,13 +6,19 @@ export interface paths {
     "/stacks": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
         /**
          * List all stacks
-         * @description Retrieves a paged list of all the stacks the user can access.
+         * @description Retrieves a paged list of all the stacks the user can access. The `filter_*` parameters narrow the list on the server; only the official Go client (stack.go:148-189, 2026) sends them.
          */
         get: operations["listStacks"];
         put?: never;
@@ -30,7 +36,13 @@ export interface paths {
     "/stacks/{stack_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -42,7 +54,7 @@ export interface paths {
         };
         /**
          * View a stack
-         * @description Retrieve the details of the stack specified in the request.
+         * @description Retrieve the details of the stack specified in the request. Newer answers carry more fields (`backend`, `version`, `namespaces`, `is_busy`, `is_cluster`, ...; the official Go client and api-content's stack model); `show_log=true` adds `last_log` (cloud66/igor-bot).
          */
         get: operations["getStack"];
         put?: never;
@@ -56,7 +68,13 @@ export interface paths {
     "/stacks/{stack_id}/actions": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -68,13 +86,13 @@ export interface paths {
         };
         /**
          * List all stack actions
-         * @description Retrieve a paged list of all asynchronous actions performed for the stack.
+         * @description Retrieve a paged list of all asynchronous actions performed for the stack. Since the 2024 docs (developers.cloud66.com, api-content) actions carry `finished_result` and `metadata`, and the list can be filtered by the `user_reference` given when the action was started (a redeploy's `user_reference`).
          */
         get: operations["listStackActions"];
         put?: never;
         /**
          * Perform a stack action
-         * @description Perform an asynchronous action on the stack: restart it, clear its caches, or turn maintenance mode on or off. Answers at once with the action; poll it until `finished_at` is set.
+         * @description Perform an asynchronous action on the stack: restart it, clear its caches, turn maintenance mode on or off, manage database replication, and restart, pause or resume containers, services and processes (the `StackCommand` table; the replication, resume and process commands since api-content, 2025). Answers at once with the action; poll it until `finished_at` is set.
          */
         post: operations["runStackAction"];
         delete?: never;
@@ -86,7 +104,13 @@ export interface paths {
     "/stacks/{stack_id}/actions/{action_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -117,7 +141,13 @@ export interface paths {
     "/stacks/{stack_id}/deployments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -135,7 +165,7 @@ export interface paths {
         put?: never;
         /**
          * Redeploy a stack
-         * @description Redeploy the stack, optionally at a git reference (non-Docker stacks) or for some services only (Docker stacks).
+         * @description Redeploy the stack, optionally at a git reference (non-Docker stacks), for some services at given image tags (Docker stacks), with a deployment profile, or with a reference of your own (`user_reference`) to find its action later. `services`, `deployment_profile` and `user_reference` are in the docs since developers.cloud66.com (2024); the official Go client also sends a deploy strategy and rollout settings. Newer answers add `queued` and `async_action_id` (the action that runs the deployment).
          */
         post: operations["redeployStack"];
         delete?: never;
@@ -147,7 +177,13 @@ export interface paths {
     "/stacks/{stack_id}/deployments/{deployment_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -182,7 +218,13 @@ export interface paths {
     "/stacks/{stack_id}/services": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -194,7 +236,7 @@ export interface paths {
         };
         /**
          * List services
-         * @description Get a paged list of all services of the stack, with their containers.
+         * @description Get a paged list of all services of the stack, with their containers. api-content (2025) shows each service with its image, commands and git source and without `containers`; the official Go client reads both (service.go).
          */
         get: operations["listServices"];
         put?: never;
@@ -212,7 +254,13 @@ export interface paths {
     "/stacks/{stack_id}/services/{service_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -229,7 +277,7 @@ export interface paths {
         };
         /**
          * View a service
-         * @description Get a service of the stack, with its containers.
+         * @description Get a service of the stack, with its containers. `wrap_command` is sent by the official Go client (service.go:58-73) and by no docs page (ERRATA.md E-GO-3).
          */
         get: operations["getService"];
         put?: never;
@@ -247,7 +295,13 @@ export interface paths {
     "/stacks/{stack_id}/containers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -259,7 +313,7 @@ export interface paths {
         };
         /**
          * List containers
-         * @description Get a paged list of all containers of the stack.
+         * @description Get a paged list of all containers of the stack, optionally only those on one server or of one service. `service_name` is sent by the official Go client (container.go:42-79) and by no docs page (ERRATA.md E-GO-3).
          */
         get: operations["listContainers"];
         put?: never;
@@ -273,7 +327,13 @@ export interface paths {
     "/stacks/{stack_id}/containers/{container_uid}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -290,14 +350,14 @@ export interface paths {
         };
         /**
          * View a container
-         * @description Get a container of the stack, including its runtime information from the Docker host.
+         * @description Get a container of the stack, including its runtime information from the Docker host (`runtime`; api-content's example of 2025 shows none, so it is optional).
          */
         get: operations["getContainer"];
         put?: never;
         post?: never;
         /**
          * Stop a container
-         * @description Stop the given container. Asynchronous: answers with the action.
+         * @description Stop the given container. Asynchronous: the older docs and the official Go client show the answer as the action that stops it; api-content (2025) shows `{"ok": true}`: both are accepted (ERRATA E-CNT-2).
          */
         delete: operations["stopContainer"];
         options?: never;
@@ -308,7 +368,13 @@ export interface paths {
     "/stacks/{stack_id}/environments": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -320,13 +386,13 @@ export interface paths {
         };
         /**
          * List environment variables
-         * @description Get a paged list of all environment variables of the stack, with their history.
+         * @description Get a paged list of all environment variables of the stack, with their history. With an `environments_format` other than `api` (the default), the answer is instead all the variables serialised in one string, `contents`, unpaged (official Go client `StackEnvVarsString`, stack.go:341-361, since 2020; no docs page describes it).
          */
         get: operations["listEnvironmentVariables"];
         put?: never;
         /**
          * Add an environment variable
-         * @description Add a new environment variable to the stack. Asynchronous: answers with the action.
+         * @description Add a new environment variable to the stack; `apply_strategy` says when it reaches the servers (official Go client since 2020). The older docs and the Go client show the answer as the action that applies it; api-content (2025) shows the new variable: both are accepted (ERRATA E-ENV-1).
          */
         post: operations["createEnvironmentVariable"];
         delete?: never;
@@ -335,10 +401,52 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stacks/{stack_id}/environments/bulk": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Upload environment variables in bulk
+         * @description Upload the stack's environment variables in bulk, serialised in one string (`contents`, in `environments_format`). Only the official Go client shows this endpoint (`StackEnvVarUpload` with `patch` false, stack.go:397-419; at `/environments/upload` for a day, then at `/environments/bulk` since commit 976a627, 2020-06-24); no docs page describes it, so what happens to variables missing from `contents` is not documented (PATCH is the Go client's way to change some only). Asynchronous: answers with the action.
+         */
+        post: operations["createEnvironmentVariablesInBulk"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Patch environment variables in bulk
+         * @description Change some of the stack's environment variables in bulk, serialised in one string (`contents`, in `environments_format`). Only the official Go client shows this endpoint (`StackEnvVarUpload` with `patch` true, stack.go:397-419, since 2020); no docs page describes it. Asynchronous: answers with the action.
+         */
+        patch: operations["updateEnvironmentVariablesInBulk"];
+        trace?: never;
+    };
     "/stacks/{stack_id}/environments/{env_var}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -355,13 +463,13 @@ export interface paths {
         get: operations["getEnvironmentVariable"];
         /**
          * Update an environment variable
-         * @description Update the value of an environment variable, by its key, if it is not read-only. Asynchronous: answers with the action.
+         * @description Update the value of an environment variable, by its key, if it is not read-only; `apply_strategy` says when it reaches the servers (official Go client since 2020). The older docs and the Go client show the answer as the action that applies it; api-content (2025) shows the updated variable: both are accepted (ERRATA E-ENV-1).
          */
         put: operations["updateEnvironmentVariable"];
         post?: never;
         /**
          * Delete an environment variable
-         * @description Delete an environment variable, by its key, if it is neither read-only nor generated by Cloud 66. The seeds document no response body.
+         * @description Delete an environment variable, by its key, if it is neither read-only nor generated by Cloud 66. The seeds and the 2024 docs show no response body; api-content (2025) shows `ok` and `message`.
          */
         delete: operations["deleteEnvironmentVariable"];
         options?: never;
@@ -372,7 +480,13 @@ export interface paths {
     "/stacks/{stack_id}/firewalls": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -384,13 +498,13 @@ export interface paths {
         };
         /**
          * List firewall rules
-         * @description Get a paged list of all firewall rules of the stack.
+         * @description Get a paged list of all firewall rules of the stack. Scope `public` as in the seeds and developers.cloud66.com (2024); the 2025 docs (api-content v3/endpoints/firewall-rules/list.mdx) say `admin` (errata E-PLATFORM-5).
          */
         get: operations["listFirewallRules"];
         put?: never;
         /**
          * Add a firewall rule
-         * @description Add a firewall rule. One of the from/to parameters must be given. With ttl, from_ip may be 'AUTO' to use the caller's IP address. Asynchronous: answers with the action (the seeds show no body; the shape is the official Go client's).
+         * @description Add a firewall rule. One of the from/to parameters must be given. With ttl, from_ip may be 'AUTO' to use the caller's IP address. Asynchronous: answers with the action (developers.cloud66.com shows one; the official Go client and the Terraform provider read an `AsyncResult`); the 2025 docs (api-content v3/endpoints/firewall-rules/create.mdx) show the new rule instead, so either is accepted. `protocol` may be a number, the number as a string (the Terraform provider) or a name (the 2025 docs).
          */
         post: operations["createFirewallRule"];
         delete?: never;
@@ -402,7 +516,13 @@ export interface paths {
     "/stacks/{stack_id}/firewalls/{firewall_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -411,7 +531,7 @@ export interface paths {
                 stack_id: components["parameters"]["StackId"];
                 /**
                  * @description The firewall rule id.
-                 * @example 5027
+                 * @example 4153
                  */
                 firewall_id: number;
             };
@@ -419,7 +539,7 @@ export interface paths {
         };
         /**
          * View a firewall rule
-         * @description Get a single firewall rule.
+         * @description Get a single firewall rule. Scope `public` as in the seeds and developers.cloud66.com; the 2025 docs (api-content v3/endpoints/firewall-rules/get.mdx) say `admin` (errata E-PLATFORM-5).
          */
         get: operations["getFirewallRule"];
         put?: never;
@@ -433,7 +553,13 @@ export interface paths {
     "/stacks/{stack_id}/notifications": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -445,7 +571,7 @@ export interface paths {
         };
         /**
          * List notifications
-         * @description Get a paged list of all notifications of the stack, optionally for one alert type.
+         * @description Get the notifications of the stack. Two answers are documented and both accepted: a paged list of per-alert-type notifications, optionally for one alert type (the 2015 seeds, help-api 2020), and, current since the alert model (developers.cloud66.com 2024; the official Go client, notification.go:40), the stack's alerts with their subscriptions, unpaged, which `PATCH` on this path takes back (ERRATA E-ACCOUNTS-USERS-4).
          */
         get: operations["listNotifications"];
         put?: never;
@@ -453,13 +579,23 @@ export interface paths {
         delete?: never;
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Update the alerts of a stack
+         * @description Subscribe the stack's alerts to channels: send a list of alerts, each with its subscriptions (the answer of GET on this path can be sent back to copy one stack's alerts to another). Answers per alert whether it was applied. Shown by developers.cloud66.com (_notifications.md:139, scope public) and the official Go client (notification.go:55); the newest docs show `PUT /stacks/{stack_id}/alerts` instead, described too (ERRATA E-ACCOUNTS-USERS-5).
+         */
+        patch: operations["updateStackNotifications"];
         trace?: never;
     };
     "/stacks/{stack_id}/notifications/{notification_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -481,7 +617,7 @@ export interface paths {
         get: operations["getNotification"];
         /**
          * Update a notification
-         * @description Update the channels and channel parameters of a notification. The seeds require only the public scope for this and document no response body.
+         * @description Update the channels and channel parameters of a notification. The seeds require only the public scope for this and document no response body; help-api (_notifications.md:162) shows the updated notification.
          */
         put: operations["updateNotification"];
         post?: never;
@@ -491,10 +627,250 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stacks/{stack_id}/alerts": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List the alerts of a stack
+         * @description Get the alert configurations of the stack, unpaged: each alert with its channels, whether it is on and (for one alert) its settings. Shown by the newest docs (api-content v3/endpoints/stack-alerts/list.mdx); the alert model's other shape, `{alert_name, subscriptions}` (what `GET /stacks/{stack_id}/notifications` answers since developers.cloud66.com 2024), is accepted too (ERRATA E-ACCOUNTS-USERS-5). Accepts `page` like every list; the docs show no pagination.
+         */
+        get: operations["listStackAlerts"];
+        /**
+         * Update the alerts of a stack
+         * @description Change several alert configurations of the stack at once, keyed by alert name; alerts not named stay as they are. Shown by the newest docs (api-content v3/endpoints/stack-alerts/update.mdx, scope admin), which answer 422 for invalid settings. developers.cloud66.com and the official Go client change the same alerts with `PATCH /stacks/{stack_id}/notifications` (ERRATA E-ACCOUNTS-USERS-5).
+         */
+        put: operations["updateStackAlerts"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/alerts/{alert_name}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The alert's name, such as `deployment_success` or `noticent_stack_provisioned_success`.
+                 * @example deployment_success
+                 */
+                alert_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View an alert of a stack
+         * @description Get one alert configuration of the stack by its name. Shown by the newest docs (api-content v3/endpoints/stack-alerts/show.mdx); developers.cloud66.com (_notifications.md:92) shows the same lookup as `GET /stacks/{stack_id}/notifications/{alert_name}` answering `{alert_name, subscriptions}`, which is accepted here (that path's place is taken by the 2015 notification ids; ERRATA E-ACCOUNTS-USERS-5).
+         */
+        get: operations["getStackAlert"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/notifications": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List all notifications
+         * @description Get a paged list of the caller's notification subscriptions across stacks, one per alert type and channel. Shown only by the newest docs (api-content v3/endpoints/notifications/list.mdx).
+         */
+        get: operations["listAccountNotifications"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/application_groups/notifications": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the alerts of an application group
+         * @description Subscribe the alerts of every stack of an application group, named in the body (`application_group_name`), to channels; takes what `PATCH /stacks/{stack_id}/notifications` takes. Shown by developers.cloud66.com (_notifications.md:196, "HTTP Request" line 239) and the official Go client (notification.go:61). Those docs name no scope; the newest docs give the named-path form the admin scope.
+         */
+        patch: operations["updateApplicationGroupNotifications"];
+        trace?: never;
+    };
+    "/application_groups/{application_group_name}/notifications": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The name of the application group.
+                 * @example production-apps
+                 */
+                application_group_name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        /**
+         * Update the alerts of a named application group
+         * @description Subscribe the alerts of every stack of the application group named in the path to channels. Shown by the newest docs (api-content v3/endpoints/application-groups/update-alerts.mdx, scope admin; until 2025-09-03 as POST .../update_alerts) and by the Ruby example of developers.cloud66.com (_notifications.md:201). The newest docs show the answer bare; developers.cloud66.com shows it wrapped in `response`: both are accepted.
+         */
+        patch: operations["updateApplicationGroupAlerts"];
+        trace?: never;
+    };
+    "/stacks/{stack_id}/application_variants": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List application variants
+         * @description Get the application variants of the stack: the active one, rollout variants (canary, blue/green) and preview variants, unpaged. Shown by the newest docs (api-content v3/endpoints/application-variants/list.mdx) and the official Go client (application-variant.go:34), which read different fields; both shapes are accepted (ERRATA E-ACCOUNTS-USERS-9). Accepts `page` like every list; the docs show no pagination.
+         */
+        get: operations["listApplicationVariants"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/application_variants/{variant_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The application variant UID.
+                 * @example def456ghi789
+                 */
+                variant_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a rollout variant
+         * @description Commit a rollout variant (blue/green or canary) as the active one, or change a canary's traffic share, with query parameters. Shown by the newest docs (api-content v3/endpoints/application-variants/update.mdx); the official Go client does the same with PATCH and a JSON body.
+         */
+        put: operations["updateRolloutVariant"];
+        post?: never;
+        /**
+         * Delete a preview variant
+         * @description Delete a preview variant and clean up its resources; cannot be undone, and only preview variants can be deleted. Shown by the newest docs (api-content v3/endpoints/application-variants/delete.mdx) and the official Go client (application-variant.go:78).
+         */
+        delete: operations["deletePreviewVariant"];
+        options?: never;
+        head?: never;
+        /**
+         * Update a rollout variant (body)
+         * @description Commit a rollout variant as the active one, or change a canary's traffic share, with the operation in the body. Shown only by the official Go client (application-variant.go:48 and :62; the latter sends `operation: commit` with `canary_percentage`, ERRATA E-ACCOUNTS-USERS-9), which reads no answer; the answer shown is the one the newest docs give for PUT.
+         */
+        patch: operations["updateApplicationVariant"];
+        trace?: never;
+    };
     "/stacks/{stack_id}/settings": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -520,7 +896,13 @@ export interface paths {
     "/stacks/{stack_id}/settings/{setting_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -555,7 +937,13 @@ export interface paths {
     "/stacks/{stack_id}/server_groups": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -581,7 +969,13 @@ export interface paths {
     "/stacks/{stack_id}/server_groups/{server_group_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -602,7 +996,219 @@ export interface paths {
          */
         get: operations["getServerGroup"];
         put?: never;
+        /**
+         * Scale a server group
+         * @description Scale a `docker` or `web` server group up (give `server_size`: new servers are added) or down (give `server_count` alone: servers are removed until that many remain). Asynchronous: answers with the action. Shown by help-api (`_server_groups.md`, scale up) and developers.cloud66.com (`_server_groups.md`, scale up and, since 2024, scale down).
+         */
+        post: operations["scaleServerGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/server_groups/{server_group_id}/databases": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List databases
+         * @description Get a paged list of the databases of a server group that supports database operations (a database server group). The server refreshes the database information before answering. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/databases/list.mdx), whose list example and Database model spell some fields differently; both spellings are described (ERRATA E-DATANET-1). Not in the official Go client.
+         */
+        get: operations["listDatabases"];
+        put?: never;
+        /**
+         * Create a database
+         * @description Create a database on a database server group, optionally granting existing database users access to it. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/databases/create.mdx). Asynchronous: answers with the action, queued; poll it with GET /stacks/{stack_id}/actions/{action_id}. The newest docs show the action in a queued-action shape (`status`, `action_type`) rather than the stack action object (ERRATA E-DATANET-2); both are accepted.
+         */
+        post: operations["createDatabase"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database UID (`uid` of a database).
+                 * @example db_abc123
+                 */
+                database_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
         post?: never;
+        /**
+         * Delete a database
+         * @description Delete a database and all its data; this cannot be undone. Shown only by Cloud 66's newest docs (api- content 2025-09, v3/endpoints/databases/delete.mdx). Asynchronous: answers with the action, queued; poll it with GET /stacks/{stack_id}/actions/{action_id}. The newest docs show the action in a queued-action shape (`status`, `action_type`) rather than the stack action object (ERRATA E-DATANET-2); both are accepted.
+         */
+        delete: operations["deleteDatabase"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/server_groups/{server_group_id}/database_users": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List database users
+         * @description Get a paged list of the database users of a database server group. With `show_password=true`, a caller who may edit the stack also gets each user's password. The server refreshes the user information before answering. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/database- users/list.mdx), whose list example and DatabaseUser model spell some fields differently; both are described (ERRATA E-DATANET-1).
+         */
+        get: operations["listDatabaseUsers"];
+        put?: never;
+        /**
+         * Create a database user
+         * @description Create a database user with a random password, optionally granting it access to existing databases. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/database-users/create.mdx). Asynchronous: answers with the action, queued; poll it with GET /stacks/{stack_id}/actions/{action_id}. The newest docs show the action in a queued-action shape (`status`, `action_type`) rather than the stack action object (ERRATA E-DATANET-2); both are accepted.
+         */
+        post: operations["createDatabaseUser"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database user UID (`uid` of a database user).
+                 * @example user_abc123
+                 */
+                database_user_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /**
+         * Delete a database user
+         * @description Delete a database user from every database it can access; this cannot be undone. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/database-users/delete.mdx). Asynchronous: answers with the action, queued; poll it with GET /stacks/{stack_id}/actions/{action_id}. The newest docs show the action in a queued-action shape (`status`, `action_type`) rather than the stack action object (ERRATA E-DATANET-2); both are accepted.
+         */
+        delete: operations["deleteDatabaseUser"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database user UID (`uid` of a database user).
+                 * @example user_abc123
+                 */
+                database_user_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Regenerate a database user password
+         * @description Give a database user a new, generated password (`POST .../regenerate_password`, no body); list the users with `show_password=true` once the action finished to read it. Shown only by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/database-users/regenerate-password.mdx). Asynchronous: answers with the action, queued; poll it with GET /stacks/{stack_id}/actions/{action_id}. The newest docs show the action in a queued-action shape (`status`, `action_type`) rather than the stack action object (ERRATA E-DATANET-2); both are accepted.
+         */
+        post: operations["runDatabaseUserPasswordRegeneration"];
         delete?: never;
         options?: never;
         head?: never;
@@ -612,7 +1218,13 @@ export interface paths {
     "/stacks/{stack_id}/servers": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -638,7 +1250,13 @@ export interface paths {
     "/stacks/{stack_id}/servers/{server_uid}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -669,7 +1287,13 @@ export interface paths {
     "/stacks/{stack_id}/servers/{server_uid}/settings": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -700,7 +1324,13 @@ export interface paths {
     "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -737,10 +1367,540 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stacks/{stack_id}/servers/{server_uid}/reboot_server": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server UID.
+                 * @example f8468fc145ea49bac474b30a8fea888d
+                 */
+                server_uid: components["schemas"]["ServerUid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reboot a server
+         * @description Reboot one server of the stack. Asynchronous: answers with the action. This is the route of help-api and developers.cloud66.com (`_servers.md`, scope `reboot`), the official Go client since 2016 (server.go:154-161) and the `cx` toolbelt (servers-reboot.go); the 2025 docs show `POST .../servers/{server_uid}/reboot` instead (ERRATA E-JOBS-9). Both are current.
+         */
+        post: operations["runServerReboot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/servers/{server_uid}/reboot": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server UID.
+                 * @example f8468fc145ea49bac474b30a8fea888d
+                 */
+                server_uid: components["schemas"]["ServerUid"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reboot a server (short path)
+         * @description Reboot one server of the stack. Shown by the 2025 docs (api-content v3/endpoints/servers/reboot.mdx, scope `admin`), which answer an outcome (`ok`, `message`); the official Go client used this path in 2015 and read an action (ERRATA E-JOBS-9), so both answers are accepted. Clients that wait for the reboot use `POST .../reboot_server`.
+         */
+        post: operations["runServerRebootShortPath"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/reboot_servers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reboot the servers of a stack
+         * @description Reboot the servers of the stack, or of one server group, in parallel or one after another. Asynchronous: answers with the action. Shown by help-api and developers.cloud66.com (`_stacks.md`), api-content (v3/endpoints/stacks/reboot-servers.mdx), the official Go client (stack.go:568-583) and the `cx` toolbelt (stacks-reboot.go).
+         */
+        post: operations["runStackReboot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List jobs
+         * @description Get a paged list of the scheduled jobs of the stack. Shown by help-api and developers.cloud66.com (`_jobs.md`), api-content (v3/endpoints/jobs/list.mdx, since 2025 with a different item shape, ERRATA E-JOBS-2) and the official Go client (job.go:44-85). The docs give its scope as `public`; the `jobs` scope exists to view jobs (ERRATA E-JOBS-1).
+         */
+        get: operations["listJobs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/pause_all": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause all jobs
+         * @description Pause every job of the stack. Asynchronous: answers with the action. Shown by developers.cloud66.com only (`_jobs.md`, since 2024); the docs give its scope as `public` (ERRATA E-JOBS-1).
+         */
+        post: operations["runJobsPauseAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/unpause_all": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpause all jobs
+         * @description Unpause every job of the stack. Asynchronous: answers with the action. Shown by developers.cloud66.com only (`_jobs.md`, since 2024; its heading says "Pause all jobs" by mistake); the docs give its scope as `public` (ERRATA E-JOBS-1).
+         */
+        post: operations["runJobsUnpauseAll"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/{job_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a job
+         * @description Get a single scheduled job. Only the official Go client shows it (job.go:87-98); no docs page describes it, so the example is illustrative.
+         */
+        get: operations["getJob"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/{job_id}/run_now": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Run a job now
+         * @description Run the job now, optionally with arguments for its command. Asynchronous: answers with the action. Shown by help-api and developers.cloud66.com (`_jobs.md`), the official Go client (job.go:100-117) and the `cx` toolbelt (jobs-run.go); the docs give its scope as `public` (ERRATA E-JOBS-1).
+         */
+        post: operations["runJobNow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/{job_id}/pause": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Pause a job
+         * @description Pause the job: it no longer runs on its schedule until unpaused. Asynchronous: answers with the action. Shown by developers.cloud66.com only (`_jobs.md`, since 2024); the docs give its scope as `public` (ERRATA E-JOBS-1).
+         */
+        post: operations["runJobPause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/jobs/{job_id}/unpause": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Unpause a job
+         * @description Unpause the job: it runs on its schedule again. Asynchronous: answers with the action. Shown by developers.cloud66.com only (`_jobs.md`, since 2024); the docs give its scope as `public` (ERRATA E-JOBS-1).
+         */
+        post: operations["runJobUnpause"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/processes": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List processes
+         * @description Get a paged list of the processes of the stack, optionally of one server. Shown by help-api, developers.cloud66.com (`_processes.md`), api-content (v3/endpoints/processes/list.mdx) and the official Go client (process.go:13-41).
+         */
+        get: operations["listProcesses"];
+        put?: never;
+        /**
+         * Scale a process
+         * @description Set how many instances of a process run on each server. Asynchronous: answers with the action (the docs show it in a one-item array, which the clients could not read; ERRATA E-JOBS-6). This is the route of help-api and developers.cloud66.com (`_processes.md`, scope `admin`), the official Go client (process.go:70-81) and the `cx` toolbelt (processes-scale.go); the 2025 docs show `POST /processes/{process_name}/scale` instead (ERRATA E-JOBS-4). Both are current.
+         */
+        post: operations["scaleProcess"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/processes/{process_name}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The process name (`name` of a process).
+                 * @example worker
+                 */
+                process_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a process
+         * @description Get a single process, optionally on one server. Shown by help-api, developers.cloud66.com (`_processes.md`), api-content (v3/endpoints/processes/get.mdx) and the official Go client (process.go:43-58), which reads one process (and so does `cx processes scale`); every docs example shows a page of processes instead, which the clients could not read (ERRATA E-JOBS-5).
+         */
+        get: operations["getProcess"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/processes/{process_name}/scale": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The process name (`name` of a process).
+                 * @example worker
+                 */
+                process_name: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Scale a process (by name)
+         * @description Scale the process named in the path. Asynchronous: answers with the action. Shown only by the 2025 docs (api-content v3/endpoints/processes/scale.mdx, scope `public`), which name no body fields: this takes the `server_count` of `POST /processes` (ERRATA E-JOBS-4). The official Go client and `cx` use `POST /processes`.
+         */
+        post: operations["scaleProcessByName"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/sessions": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Start a container session
+         * @description Start an interactive session in a container of a service (container stacks only; at most 15 per service). Asynchronous: answers with the action to wait for, then fetch the session. Shown by api-content (v3/endpoints/sessions/create.mdx, since 2025) and the official Go client (session.go:19-33), which `cx run` uses (run.go:160-168). The docs' answer example is unwrapped and differently shaped, which the clients could not read (ERRATA E-JOBS-7).
+         */
+        post: operations["createSession"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/sessions/fetch": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * View a container session
+         * @description Get a session: the one with `session_id`, else the newest of `service_name` (`session_id` wins when both are given). Container stacks only. Shown by api-content (v3/endpoints/sessions/fetch.mdx, since 2025) and the official Go client (session.go:35-53), which also sends `page=1`. The docs' example is not wrapped in `response`, which the client could not read (ERRATA E-JOBS-8).
+         */
+        get: operations["getSession"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/stacks/{stack_id}/backups": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -770,7 +1930,13 @@ export interface paths {
     "/stacks/{stack_id}/backups/{backup_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -801,7 +1967,13 @@ export interface paths {
     "/stacks/{stack_id}/backups/{backup_id}/files": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -832,7 +2004,13 @@ export interface paths {
     "/stacks/{stack_id}/backups/{backup_id}/files/{file_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -865,16 +2043,284 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/stacks/{stack_id}/ssl_certificates": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List SSL certificates
+         * @description Get a paged list of the SSL certificates of the stack. Shown by developers.cloud66.com (source/includes/_stacks.md, 2024) and api-content (v3/endpoints/stacks/ssl-certificates.mdx); read by the official Go client (ssl-certificate.go:60-89) and the Terraform provider.
+         */
+        get: operations["listSslCertificates"];
+        put?: never;
+        /**
+         * Add an SSL certificate
+         * @description Add an SSL certificate to the stack: a Let's Encrypt one (optionally wildcard, with a DNS provider) or a manual one (certificate and key). The body is wrapped in `ssl_certificate`. Answers the new certificate (the official Go client and the Terraform provider read it: ssl-certificate.go:101-109). Shown by developers.cloud66.com and api-content.
+         */
+        post: operations["createSslCertificate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The certificate's UUID.
+                 * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+                 */
+                ssl_certificate_uuid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View an SSL certificate
+         * @description Get one SSL certificate of the stack. Listed by developers.cloud66.com and api-content among the certificate methods, which show no example of it; read by the official Go client (ssl-certificate.go:91-99).
+         */
+        get: operations["getSslCertificate"];
+        /**
+         * Update an SSL certificate
+         * @description Change an SSL certificate (the body is wrapped in `ssl_certificate`, every field optional). Answers the certificate; the official Go client (ssl-certificate.go:111-119) and the Terraform provider send this. Shown by developers.cloud66.com and api-content.
+         */
+        put: operations["updateSslCertificate"];
+        post?: never;
+        /**
+         * Delete an SSL certificate
+         * @description Remove an SSL certificate from the stack. Answers the removed certificate: the official Go client (ssl-certificate.go:121-129) decodes it and the Terraform provider treats an empty answer as a failure. Listed by developers.cloud66.com and api-content, without an example.
+         */
+        delete: operations["deleteSslCertificate"];
+        options?: never;
+        head?: never;
+        /**
+         * Update an SSL certificate (PATCH)
+         * @description The PATCH form of updating a certificate, with the same wrapped body; developers.cloud66.com and api-content list it beside PUT. No client sends it.
+         */
+        patch: operations["updateSslCertificatePartial"];
+        trace?: never;
+    };
+    "/dns_providers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List DNS providers
+         * @description Get a paged list of the DNS providers of the account, for the DNS challenge of wildcard Let's Encrypt certificates. Shown by api-content (v3/endpoints/dns-providers/list.mdx) and developers.cloud66.com (whose HTTP block says `/stacks/dns_providers` while its Ruby example calls `/dns_providers`); the official Go client (dns-provider.go:17-38) calls `/dns_providers`.
+         */
+        get: operations["listDnsProviders"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/image_repositories": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List image repositories of a stack
+         * @description Get a paged list of the image repositories a stack uses. Shown only by api-content (v3/endpoints/image-repositories/list.mdx, 2025), whose items carry `name` and `created_at`/`updated_at` rather than `email` and `*_iso`.
+         */
+        get: operations["listStackImageRepositories"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image_repositories": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List image repositories
+         * @description Get a paged list of all Docker image repositories of the account. Shown by help-api and developers.cloud66.com (source/includes/_image_repositories.md); no client calls it.
+         */
+        get: operations["listImageRepositories"];
+        put?: never;
+        /**
+         * Add an image repository
+         * @description Add a Docker image repository with its credentials. Shown by help-api and developers.cloud66.com.
+         */
+        post: operations["createImageRepository"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/image_repositories/{image_repository_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The image repository id.
+                 * @example 283
+                 */
+                image_repository_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * View an image repository
+         * @description Get one Docker image repository of the account. Shown by help-api and developers.cloud66.com.
+         */
+        get: operations["getImageRepository"];
+        /**
+         * Update an image repository
+         * @description Change an image repository's registry or credentials. Shown by help-api and developers.cloud66.com.
+         */
+        put: operations["updateImageRepository"];
+        post?: never;
+        /**
+         * Delete an image repository
+         * @description Delete an image repository. Shown by help-api and developers.cloud66.com.
+         */
+        delete: operations["deleteImageRepository"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/tags/{entity_type}/{entity_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The kind of entity: `server` or `loadbalancer`.
+                 * @example server
+                 */
+                entity_type: string;
+                /**
+                 * @description The entity's id.
+                 * @example 57648
+                 */
+                entity_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List the tags of an entity
+         * @description Get the tags of an entity (a server or a load balancer), as a page. Shown by developers.cloud66.com (source/includes/_tagging_components.md) and api-content (v3/endpoints/tags/list.mdx); the 2025 docs give each tag as an object with `reserved`.
+         */
+        get: operations["listEntityTags"];
+        put?: never;
+        /**
+         * Replace the tags of an entity
+         * @description Set the tags of an entity: the given tags completely replace its tags. Shown by developers.cloud66.com and api-content (v3/endpoints/tags/add.mdx).
+         */
+        post: operations["createEntityTags"];
+        /**
+         * Delete the tags of an entity
+         * @description Delete all tags of an entity. Shown by developers.cloud66.com and api-content (v3/endpoints/tags/delete.mdx).
+         */
+        delete: operations["deleteEntityTags"];
+        options?: never;
+        head?: never;
+        /**
+         * Add and delete tags of an entity
+         * @description Add or delete some tags of an entity (deletions first, then additions). Shown by developers.cloud66.com and api-content (v3/endpoints/tags/update.mdx), which answer a page; the official Go client (tags.go:20-48) sends both operations and reads one object.
+         */
+        patch: operations["updateEntityTags"];
+        trace?: never;
+    };
     "/clouds": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
         /**
          * List clouds
-         * @description Get a paged list of all clouds of the account, with their regions and server sizes.
+         * @description Get a list of all clouds of the account, with their regions and server sizes. The older docs page it; the 2025 docs (api-content v3/endpoints/clouds/list.mdx) show no `pagination`, so the answer may come without it.
          */
         get: operations["listClouds"];
         put?: never;
@@ -888,7 +2334,13 @@ export interface paths {
     "/clouds/{cloud_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The cloud id (its name).
@@ -911,16 +2363,168 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/reference/clouds": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get cloud reference data
+         * @description Get the server sizes and regions of the clouds Cloud 66 supports. Static data that needs no authentication (hence the empty security requirement beside the usual ones), and NOT wrapped in a `response` envelope. Shown only by api-content (v3/endpoints/reference/clouds.mdx, 2025).
+         */
+        get: operations["getReferenceClouds"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/reference/nginx_modules": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get Nginx module reference data
+         * @description Get the Nginx modules a stack's web servers can use. Static data that needs no authentication, NOT wrapped in a `response` envelope. Shown only by api-content (v3/endpoints/reference/nginx-modules.mdx, 2025).
+         */
+        get: operations["getReferenceNginxModules"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List clusters
+         * @description Get a paged list of the Kubernetes clusters the user can access. Shown only by api-content (v3/endpoints/clusters/list.mdx, 2025).
+         */
+        get: operations["listClusters"];
+        put?: never;
+        /**
+         * Create a cluster
+         * @description Create a Kubernetes cluster. api-content (v3/endpoints/clusters/create.mdx, 2025) documents no parameters (so no request body is described) and says it is not implemented yet: it answers 501 with `not_implemented`. The 200 answer described here (the new cluster) is what the endpoint is meant to give; its example is illustrative.
+         */
+        post: operations["createCluster"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{cluster_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The cluster's UID.
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a cluster
+         * @description Get one Kubernetes cluster with its nodes. Shown only by api-content (v3/endpoints/clusters/show.mdx, 2025).
+         */
+        get: operations["getCluster"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/clusters/{cluster_id}/reboot_servers": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The cluster's UID.
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Reboot the servers of a cluster
+         * @description Reboot the servers of a cluster, asynchronously: answers the action to poll. Shown only by api-content (v3/endpoints/clusters/reboot-servers.mdx, 2025), which gives `strategy` and `group` as query parameters and an action with a shape of its own; the stack action shape is accepted too.
+         */
+        post: operations["runClusterServersReboot"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/accounts": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
         /**
          * List accounts
-         * @description Get a paged list of the accounts the caller belongs to.
+         * @description Get a paged list of the accounts the caller belongs to. Since the newest docs (api-content, 2025) and the official Go client (account.go:15) each account also carries `friendly_name`, `current_account`, `unmanaged_servers`, `server_registration_script` and `configstore_namespace`.
          */
         get: operations["listAccounts"];
         put?: never;
@@ -934,7 +2538,13 @@ export interface paths {
     "/accounts/{account_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The account id.
@@ -946,7 +2556,7 @@ export interface paths {
         };
         /**
          * View an account
-         * @description Get information about an account.
+         * @description Get information about an account. With `include_servers=true` (newest docs, api-content v3/endpoints/accounts/get.mdx; the official Go client always sends it, account.go:34), the caller's primary account also lists its unmanaged servers.
          */
         get: operations["getAccount"];
         put?: never;
@@ -957,16 +2567,129 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/accounts/{account_id}/gateways": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        /**
+         * List gateways
+         * @description Get a paged list of all the deploy gateways (bastion servers) of the account. Shown by help-api, developers.cloud66.com and api-content (v3/endpoints/gateway/list.mdx) alike, and read by the official Go client (gateway.go:22-30).
+         */
+        get: operations["listGateways"];
+        put?: never;
+        /**
+         * Create a gateway
+         * @description Add a deploy gateway to the account. `name` is required; `username`, `address`, `ttl`, `private_ip` and `content` (the private key) are optional. Shown by all three docs (api-content v3/endpoints/gateway/create.mdx) and sent by the official Go client (gateway.go:32-56).
+         */
+        post: operations["createGateway"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/{account_id}/gateways/{gateway_id}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+                /**
+                 * @description The gateway id.
+                 * @example 1
+                 */
+                gateway_id: number;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a gateway
+         * @description Change a gateway: its name, bastion server, or key and for how long the key is available (`content`, `ttl`). Shown by all three docs (api-content v3/endpoints/gateway/update.mdx); the official Go client (gateway.go:72-93) sends `content` and `ttl`.
+         */
+        put: operations["updateGateway"];
+        post?: never;
+        /**
+         * Delete a gateway
+         * @description Delete a gateway. The docs (all three; api-content v3/endpoints/gateway/delete.mdx) show a 200 without a body and the official Go client (gateway.go:58-70) reads none; the body described here is the acknowledgement the other gateway writes answer.
+         */
+        delete: operations["deleteGateway"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/accounts/otp": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Get a one-time password
+         * @description Get a one-time password (OTP) with which a Cloud 66 client signs the calling user in to the web dashboard. Only the official Go client shows this GET (account.go:108); the newest docs show the same action as POST. The scope is the one the docs give for the POST.
+         */
+        get: operations["getAccountOtp"];
+        put?: never;
+        /**
+         * Generate a one-time password
+         * @description Generate a one-time password (OTP) with which a Cloud 66 client signs the calling user in to the web dashboard; short-lived and single-use. Shown by the newest docs (api-content v3/endpoints/accounts/otp.mdx); takes no parameters.
+         */
+        post: operations["createAccountOtp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/users": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
         /**
          * List users
-         * @description Get a paged list of the users the caller has access to.
+         * @description Get a paged list of the users the caller has access to. Since 2016 (help-api, developers.cloud66.com; the official Go client, user.go:49) each user carries `access_profile` instead of the 2015 seeds' `accounts` and `access_rights`; both shapes are accepted. The newest docs (api-content) give this the admin scope, the older docs and the seeds users (kept; ERRATA E-ACCOUNTS-USERS-2).
          */
         get: operations["listUsers"];
         put?: never;
@@ -980,7 +2703,13 @@ export interface paths {
     "/users/{user_id}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -992,10 +2721,14 @@ export interface paths {
         };
         /**
          * View a user
-         * @description Get detailed information about a user.
+         * @description Get detailed information about a user: with `access_profile` since 2016, with `accounts` and `access_rights` in the 2015 seeds (both accepted).
          */
         get: operations["getUser"];
-        put?: never;
+        /**
+         * Update a user
+         * @description Update a user: send the user as GET answers it; only changes to `access_profile` are applied. Shown by help- api and developers.cloud66.com (_users.md:269, whose "HTTP Request" line says GET by a slip), the newest docs (api-content v3/endpoints/users/update.mdx) and the official Go client (user.go:116). The docs show the answer bare, the Go client reads it wrapped in `response`: both are accepted.
+         */
+        put: operations["updateUser"];
         post?: never;
         delete?: never;
         options?: never;
@@ -1006,7 +2739,13 @@ export interface paths {
     "/users/{user_id}/devices": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -1017,7 +2756,11 @@ export interface paths {
             cookie?: never;
         };
         get?: never;
-        put?: never;
+        /**
+         * Update a device by its token
+         * @description Update the device type and sub type of a device, naming it by the token in the body. This is the form help- api, developers.cloud66.com (_users.md:451) and the newest docs (api-content v3/endpoints/users/device- update.mdx) show; the older form with the token in the path (`PUT /users/{user_id}/devices/{token}`, from the curl examples and the seeds) is kept too (ERRATA E-ACCOUNTS-USERS-8). The docs show no response body.
+         */
+        put: operations["updateDeviceByToken"];
         /**
          * Add a device
          * @description Add a new mobile device for the user.
@@ -1032,7 +2775,13 @@ export interface paths {
     "/users/{user_id}/devices/{token}": {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -1050,7 +2799,7 @@ export interface paths {
         get?: never;
         /**
          * Update a device
-         * @description Update the device type and sub type of a device, found by its token. The seeds document no response body.
+         * @description Update the device type and sub type of a device, found by its token in the path (the seeds and the curl examples of help-api and developers.cloud66.com, index.html.md:172/174). The docs' endpoint sections and the newest docs show the token in the body instead (`PUT /users/{user_id}/devices`, described too; ERRATA E-ACCOUNTS-USERS-8). The seeds document no response body.
          */
         put: operations["updateDevice"];
         post?: never;
@@ -1059,6 +2808,1342 @@ export interface paths {
          * @description Delete a device, found by its token. The seeds document no response body.
          */
         delete: operations["deleteDevice"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/users/registry-credentials": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * View registry credentials
+         * @description Get the user name and secret with which the caller logs in to Cloud 66's container image registry. Shown only by the official Go client (user.go:107); no docs name its scope, so the users scope (the caller's own credentials) is assumed.
+         */
+        get: operations["getRegistryCredentials"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ssh_keys/access": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * View the access public key
+         * @description Get the SSH public key with which the calling user accesses servers. Shown only by the official Go client (ssh_keys.go:13); no docs name its scope, so the users scope (the caller's own credentials, like the one-time password) is assumed.
+         */
+        get: operations["getAccessPublicKey"];
+        put?: never;
+        /**
+         * Set the access public key
+         * @description Set the SSH public key with which the calling user accesses servers, Base64-encoded. Shown only by the official Go client (ssh_keys.go:28), which reads no answer; no docs name its scope, so the users scope is assumed.
+         */
+        post: operations["createAccessPublicKey"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/jwt/fetch": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Fetch a JWT
+         * @description Issue a JWT scoped to the caller's account, for service-to-service calls (today only the Halo logging service, audience `cloud66.halo`, scopes `log.write` and `log.read`). Shown by the official Go client (account.go:79) and by the newest docs until 2025-09-03 (api-content v3/endpoints/authorization/jwt-fetch.mdx, removed in ac4ab36), whose scope it takes. The answer is the token as a JSON string in `response`.
+         */
+        post: operations["createJwt"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping
+         * @description Check that the API answers, without authentication (the newest docs give no scope: api-content v3/endpoints/ping/basic.mdx; the official Go client's UnauthenticatedPing, ping.go:4). A token may be sent; the public scope is listed for tools that need one. The docs show the answer bare; the Go client reads it wrapped in `response`: both are accepted.
+         */
+        get: operations["getPing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/ping/auth": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * Ping with authentication
+         * @description Check that the API answers and that the token is valid; answers the caller's user and account. Needs authentication (api-content v3/endpoints/ping/auth.mdx, scope public; the official Go client's AuthenticatedPing, ping.go:13). The docs show the answer bare; the Go client reads it wrapped in `response`: both are accepted.
+         */
+        get: operations["getAuthenticatedPing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/failover_groups": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List failover groups
+         * @description Get all failover groups (elastic addresses) of the account. Not paged: the answer has no `pagination` (the `page` parameter is accepted for uniformity and has no documented effect). Shown by the official Go client (failover-group.go, current since 2021) and developers.cloud66.com (2024-03, source/includes/_failover_groups.md); api-content showed it until 2025-09-03 (f76f3f5). The same resource as `/elastic_addresses` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        get: operations["listFailoverGroups"];
+        put?: never;
+        /**
+         * Create a failover group
+         * @description Create a failover group (elastic address) over a primary and a secondary stack, pointing at one of them. The two stacks must differ, must not be cluster or prepress stacks, must have DNS, and the caller must be allowed to edit failover groups on both. `current_stack` is 1 or 2 (the official Go client, developers.cloud66.com) or `primary`/`secondary` (newest docs): both accepted (ERRATA E-DATANET-4). Shown by the official Go client (failover-group.go, current since 2021) and developers.cloud66.com (2024-03, source/includes/_failover_groups.md); api-content showed it until 2025-09-03 (f76f3f5). The same resource as `/elastic_addresses` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        post: operations["createFailoverGroup"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/failover_groups/{failover_group_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                failover_group_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a failover group
+         * @description Change the stacks of a failover group (elastic address) or switch it to the other stack; this updates its DNS. A field left out keeps its value; an empty string for a stack UID removes that stack from the group. developers.cloud66.com writes the route without the UID (`PUT /failover_groups`), a slip: the official Go client and both api-content versions put the UID in the path (ERRATA E-DATANET-3). Shown by the official Go client (failover-group.go, current since 2021) and developers.cloud66.com (2024-03, source/includes/_failover_groups.md); api-content showed it until 2025-09-03 (f76f3f5). The same resource as `/elastic_addresses` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        put: operations["updateFailoverGroup"];
+        post?: never;
+        /**
+         * Delete a failover group
+         * @description Delete a failover group (elastic address). A group still attached to a stack cannot be deleted; detach it first. Shown by the official Go client (failover-group.go, current since 2021) and developers.cloud66.com (2024-03, source/includes/_failover_groups.md); api-content showed it until 2025-09-03 (f76f3f5). The same resource as `/elastic_addresses` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        delete: operations["deleteFailoverGroup"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elastic_addresses": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List elastic addresses
+         * @description Get all failover groups (elastic addresses) of the account. Not paged: the answer has no `pagination` (the `page` parameter is accepted for uniformity and has no documented effect). Shown by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/elastic-addresses/); the official Go client called this route until 2021 and now calls `/failover_groups`. The same resource as `/failover_groups` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        get: operations["listElasticAddresses"];
+        put?: never;
+        /**
+         * Create an elastic address
+         * @description Create a failover group (elastic address) over a primary and a secondary stack, pointing at one of them. The two stacks must differ, must not be cluster or prepress stacks, must have DNS, and the caller must be allowed to edit failover groups on both. `current_stack` is 1 or 2 (the official Go client, developers.cloud66.com) or `primary`/`secondary` (newest docs): both accepted (ERRATA E-DATANET-4). Shown by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/elastic-addresses/); the official Go client called this route until 2021 and now calls `/failover_groups`. The same resource as `/failover_groups` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        post: operations["createElasticAddress"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/elastic_addresses/{elastic_address_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                elastic_address_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update an elastic address
+         * @description Change the stacks of a failover group (elastic address) or switch it to the other stack; this updates its DNS. A field left out keeps its value; an empty string for a stack UID removes that stack from the group. developers.cloud66.com writes the route without the UID (`PUT /failover_groups`), a slip: the official Go client and both api-content versions put the UID in the path (ERRATA E-DATANET-3). Shown by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/elastic-addresses/); the official Go client called this route until 2021 and now calls `/failover_groups`. The same resource as `/failover_groups` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        put: operations["updateElasticAddress"];
+        post?: never;
+        /**
+         * Delete an elastic address
+         * @description Delete a failover group (elastic address). A group still attached to a stack cannot be deleted; detach it first. Shown by Cloud 66's newest docs (api-content 2025-09, v3/endpoints/elastic-addresses/); the official Go client called this route until 2021 and now calls `/failover_groups`. The same resource as `/failover_groups` (failover groups are also called elastic addresses; ERRATA E-DATANET-3).
+         */
+        delete: operations["deleteElasticAddress"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onprems": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List on-premises records
+         * @description Get all on-premises records of the account. Not paged (the official Go client reads no pagination; the `page` parameter is accepted for uniformity). Only the official Go client shows this endpoint (onprem.go:16-24); no docs page does, so the scope is this description's assumption (read: public).
+         */
+        get: operations["listOnprems"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/onprems/{onprem_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The UID of the on-premises record.
+                 * @example op-7f3c2a9d1e
+                 */
+                onprem_uid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View an on-premises record
+         * @description Get one on-premises record. Only the official Go client shows this endpoint (onprem.go:35-43); no docs page does, so the scope is this description's assumption (read: public).
+         */
+        get: operations["getOnprem"];
+        /**
+         * Update an on-premises record
+         * @description Save an on-premises record; the official Go client sends the whole record back (onprem.go:26-33) and reads the saved record. No docs page shows this endpoint, so the scope is this description's assumption (write: admin).
+         */
+        put: operations["updateOnprem"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/operations/{operation_uid}/logs": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The UID of an asynchronous operation (a deployment, an SSL or load balancer operation, an archive or restore...).
+                 * @example op-5f2a9c31d7
+                 */
+                operation_uid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List operation logs
+         * @description Get a paged list of the log entries of an asynchronous operation, optionally filtered by severity and with the entries of its child operations. Only the official Go client shows this endpoint (operation.go:42-80, added 2026-05); no docs page does, so the scope is this description's assumption (read: public).
+         */
+        get: operations["listOperationLogs"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List work queues
+         * @description Get the agent work queues of the account. Not paged (the `page` parameter is accepted for uniformity). Shown by the official Go client (queue.go), which agents use; api-content documented it for one day (2025-09-03, ac4ab36; removed with the Skycap docs in 8546ed6); the answer is the Go client's queue objects wrapped in `response` (ERRATA E-DATANET-6).
+         */
+        get: operations["listQueues"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/register": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Register an agent
+         * @description Register a queue agent by host name (or refresh its activity) and get the keys it logs and reports with. Optional: an agent is registered on its first poll anyway. Shown by the official Go client (queue.go), which agents use; api-content documented it for one day (2025-09-03, ac4ab36; removed with the Skycap docs in 8546ed6).
+         */
+        post: operations["createQueueRegistration"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/queues/{queue_name}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The name of a work queue (`name` of a queue), such as `skycap_render_queue`.
+                 * @example skycap_render_queue
+                 */
+                queue_name: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Take the next task of a queue
+         * @description Take the next task of a work queue for the agent named by `host_name` (registering it and refreshing its activity). The answer is the task, null when the queue is empty, or `{ok, message: "agent disabled"}` for a disabled agent. Only `skycap_render_queue` was documented; other names answered 404. Shown by the official Go client (queue.go), which agents use; api-content documented it for one day (2025-09-03, ac4ab36; removed with the Skycap docs in 8546ed6).
+         */
+        get: operations["getQueueTask"];
+        /**
+         * Report on a queue task
+         * @description Report what became of a task the agent took: `ack` (working on it), `success` or `fail`, with its output and the session id of its logs. Shown by the official Go client (queue.go), which agents use; api- content documented it for one day (2025-09-03, ac4ab36; removed with the Skycap docs in 8546ed6).
+         */
+        put: operations["updateQueueTask"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List formations
+         * @description Get a paged list of the formations of the stack, with their stencils, base templates, policies, transformations, workflows, Helm releases and filters. Shown by the official Go client (cloud66-oss/cloud66 formation.go:35-67); the docs showed it briefly (cloud66/api-content v3/endpoints/formations/list.mdx at f76f3f5, 2025-09-03; removed the same day in ac4ab36). The docs say it needs the formations feature of the account.
+         */
+        get: operations["listFormations"];
+        put?: never;
+        /**
+         * Create a formation
+         * @description Create a formation from one base template (`base_template`) or several (`base_templates`), each a git repository and branch. Shown by the official Go client (cloud66-oss/cloud66 formation.go:69-137); the docs showed it briefly (cloud66/api-content v3/endpoints/formations/create.mdx at f76f3f5, 2025-09-03; removed the same day in ac4ab36). Answers the new formation.
+         */
+        post: operations["createFormation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/pipeline": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View the pipeline of a formation
+         * @description Get the deployment pipeline of the formation, generated from a workflow (the formation's default unless `workflow` is given) against a snapshot. The answer's `pipeline` is a document the official client keeps as raw JSON. Shown by the official Go client (cloud66-oss/cloud66 pipeline.go:12-25, which also sends `page=1`); the docs showed it briefly (cloud66/api-content v3/endpoints/pipelines/show.mdx at ac4ab36, 2025-09-03; removed the same day in 8546ed6, "remove skycap docs").
+         */
+        get: operations["getFormationPipeline"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/helm_releases": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a Helm release to a formation
+         * @description Add a Helm release (a chart, its repository, version and values) to the formation, with a commit message. Shown by the official Go client (cloud66-oss/cloud66 helm-release.go:22-48, which adds several by calling this once for each, and reads the new release from the answer); the docs showed it briefly (cloud66/api- content v3/endpoints/helm-releases/create.mdx at f76f3f5, 2025-09-03; removed the same day in ac4ab36), with an action as its answer (ERRATA E-SKYCAP-3).
+         */
+        post: operations["createFormationHelmRelease"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/policies": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a policy to a formation
+         * @description Add a policy to the formation, with a commit message. Shown by the official Go client (cloud66-oss/cloud66 policy.go:22-48, which adds several by calling this once for each); the docs showed it briefly (cloud66/api- content v3/endpoints/policies/create.mdx at ac4ab36, 2025-09-03; removed the same day in 8546ed6, "remove skycap docs"). Answers the new policy.
+         */
+        post: operations["createFormationPolicy"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/transformations": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a transformation to a formation
+         * @description Add a transformation to the formation, with a commit message. Shown by the official Go client (cloud66-oss/cloud66 transformation.go:20-46, which adds several by calling this once for each); the docs showed it briefly (cloud66/api-content v3/endpoints/transformations/create.mdx at ac4ab36, 2025-09-03; removed the same day in 8546ed6, "remove skycap docs"). Answers the new transformation.
+         */
+        post: operations["createFormationTransformation"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/workflows": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add a workflow to a formation
+         * @description Add a workflow to the formation, with a commit message. Shown by the official Go client (cloud66-oss/cloud66 workflow.go:21-43, which adds one workflow a call); the docs showed it briefly (cloud66/api-content v3/endpoints/workflows/create.mdx at ac4ab36, 2025-09-03; removed the same day in 8546ed6, "remove skycap docs"). Answers the new workflow.
+         */
+        post: operations["createFormationWorkflow"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/stencils": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Add stencils to a formation
+         * @description Add stencils made from one base template (`btr_uuid`) to the formation, with a commit message. Asynchronous: answers with the action. Shown only by the official Go client (cloud66-oss/cloud66 stencil.go:29-51), which sends the stencils' content as plain text.
+         */
+        post: operations["createStencils"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+                /**
+                 * @description The stencil UID.
+                 * @example 8f0c3d2a6b1e4f5a9c7d0e2b4a6f8c1d
+                 */
+                stencil_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        /**
+         * Update a stencil
+         * @description Replace the content of a stencil (sent base64-encoded), with a commit message. Answers the stencil. Shown only by the official Go client (cloud66-oss/cloud66 stencil.go:79-103).
+         */
+        put: operations["updateStencil"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+                /**
+                 * @description The stencil UID.
+                 * @example 8f0c3d2a6b1e4f5a9c7d0e2b4a6f8c1d
+                 */
+                stencil_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Render a stencil
+         * @description Render the given content (sent base64-encoded) as this stencil against a snapshot of the stack, without saving it; answers the rendered stencils and the problems found. Shown only by the official Go client (cloud66-oss/cloud66 stencil.go:53-77).
+         */
+        post: operations["runStencilRender"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/snapshots": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List snapshots
+         * @description Get a paged list of the snapshots of the stack (the docs: most recent first). Shown by the official Go client (cloud66-oss/cloud66 snapshot.go:63-93); the docs showed it briefly (cloud66/api-content v3/endpoints/snapshots/list.mdx at ac4ab36, 2025-09-03; removed the same day in 8546ed6, "remove skycap docs"). The docs say it needs the formations feature of the account.
+         */
+        get: operations["listSnapshots"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The snapshot UID (the toolbelt also resolves `latest` itself, by listing snapshots).
+                 * @example e1a7c5b3d9f2408a6c4e2b0d8f6a4c2e
+                 */
+                snapshot_uid: string;
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * Render a formation at a snapshot
+         * @description Render the stencils of the formation against the snapshot; answers the rendered stencils and the problems found. Shown by the official Go client (cloud66-oss/cloud66 snapshot.go:95-122, path `/formation/` singular); the docs showed it briefly under `/formations/` plural (cloud66/api-content v3/endpoints/snapshots/formation.mdx at ac4ab36, 2025-09-03, removed the same day in 8546ed6; ERRATA E-SKYCAP-2), with scope `redeploy`.
+         */
+        get: operations["getSnapshotFormationRender"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/base_templates": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        /**
+         * List base templates
+         * @description Get a paged list of the base templates of the account. Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:56-85).
+         */
+        get: operations["listBaseTemplates"];
+        put?: never;
+        /**
+         * Add a base template
+         * @description Add a base template: a git repository and branch of stencil templates, which is then pulled and verified (see `status`). Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:116-124). Answers the new base template.
+         */
+        post: operations["createBaseTemplate"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/base_templates/{base_template_uid}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a base template
+         * @description Get one base template, optionally with its stencil templates and their content. Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:87-104).
+         */
+        get: operations["getBaseTemplate"];
+        /**
+         * Update a base template
+         * @description Change a base template. Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:106-114). Answers the base template.
+         */
+        put: operations["updateBaseTemplate"];
+        post?: never;
+        /**
+         * Delete a base template
+         * @description Delete a base template. Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:126-134). Answers the deleted base template.
+         */
+        delete: operations["deleteBaseTemplate"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/base_templates/{base_template_uid}/sync": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Sync a base template
+         * @description Pull the base template from its git repository again. Shown only by the official Go client (cloud66-oss/cloud66 base-template.go:136-144). Answers the base template (its `status` then says how the pull goes).
+         */
+        post: operations["runBaseTemplateSync"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/configuration": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List configuration files
+         * @description Get a paged list of the configuration files of the stack, with their types (used in the other configuration calls). Shown only by the official Go client (cloud66-oss/cloud66 configuration.go:19-47).
+         */
+        get: operations["listConfigurationFiles"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/configuration/{configuration_type}/show": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a configuration file
+         * @description Get the current content of one configuration file of the stack. Shown only by the official Go client (cloud66-oss/cloud66 configuration.go:49-60).
+         */
+        get: operations["getConfigurationFile"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/configuration/{configuration_type}/update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Update a configuration file
+         * @description Save new content for a configuration file of the stack, with a commit message, and apply it to the servers if `must_apply`. Asynchronous: answers with the action. Shown only by the official Go client (cloud66-oss/cloud66 configuration.go:62-78).
+         */
+        post: operations["createConfigurationFileVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/configuration/{configuration_type}/apply": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /**
+         * Apply a configuration file
+         * @description Apply the current content of a configuration file to the stack's servers (only for files whose `can_apply` is true). Asynchronous: answers with the action. Shown only by the official Go client (cloud66-oss/cloud66 configuration.go:80-87).
+         */
+        post: operations["runConfigurationFileApply"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/manifest_yaml": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List manifest.yml versions
+         * @description Get a paged list of the versions of the stack's manifest.yml, newest first, without their content unless `include_body=true`. Shown only by the official Go client (cloud66-oss/cloud66 manifest-yaml.go:16-47).
+         */
+        get: operations["listManifestFileVersions"];
+        put?: never;
+        /**
+         * Add a manifest.yml version
+         * @description Upload new content for the stack's manifest.yml, as a new version with comments. Shown only by the official Go client (cloud66-oss/cloud66 manifest-yaml.go:65-81, which posts without the `.json` suffix). Answers the new version.
+         */
+        post: operations["createManifestFileVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/manifest_yaml/{version}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The UID of a version, or `latest` for the current one.
+                 * @example latest
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a manifest.yml version
+         * @description Get one version of the stack's manifest.yml with its content; `latest` for the current one. Shown only by the official Go client (cloud66-oss/cloud66 manifest-yaml.go:49-63).
+         */
+        get: operations["getManifestFileVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/service_yaml": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        /**
+         * List service.yml versions
+         * @description Get a paged list of the versions of the stack's service.yml, newest first, without their content unless `include_body=true`. Shown only by the official Go client (cloud66-oss/cloud66 service-yaml.go:16-47).
+         */
+        get: operations["listServiceFileVersions"];
+        put?: never;
+        /**
+         * Add a service.yml version
+         * @description Upload new content for the stack's service.yml, as a new version with comments. Shown only by the official Go client (cloud66-oss/cloud66 service-yaml.go:65-81, which posts without the `.json` suffix). Answers the new version.
+         */
+        post: operations["createServiceFileVersion"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/stacks/{stack_id}/service_yaml/{version}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The UID of a version, or `latest` for the current one.
+                 * @example latest
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a service.yml version
+         * @description Get one version of the stack's service.yml with its content; `latest` for the current one. Shown only by the official Go client (cloud66-oss/cloud66 service-yaml.go:49-63).
+         */
+        get: operations["getServiceFileVersion"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configstore/namespaces/{namespace}/records": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * List config store records
+         * @description Get a paged list of the records of a config store namespace (an account's or a stack's `configstore_namespace`). Shown only by the official Go client (cloud66-oss/cloud66 config-store- record.go:34-63).
+         */
+        get: operations["listConfigStoreRecords"];
+        put?: never;
+        /**
+         * Create a config store record
+         * @description Add a record to a config store namespace. Shown only by the official Go client (cloud66-oss/cloud66 config- store-record.go:80-93; the toolbelt reports a conflict when the key exists). Answers the record.
+         */
+        post: operations["createConfigStoreRecord"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/configstore/namespaces/{namespace}/records/{record_key}": {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+                /**
+                 * @description The record key, URL-encoded (the official client also encodes `.` as `%2E`).
+                 * @example DATABASE_HOST
+                 */
+                record_key: string;
+            };
+            cookie?: never;
+        };
+        /**
+         * View a config store record
+         * @description Get one record of a config store namespace. Shown only by the official Go client (cloud66-oss/cloud66 config-store-record.go:65-78).
+         */
+        get: operations["getConfigStoreRecord"];
+        /**
+         * Update a config store record
+         * @description Change a record of a config store namespace. Shown only by the official Go client (cloud66-oss/cloud66 config-store-record.go:95-108). Answers the record.
+         */
+        put: operations["updateConfigStoreRecord"];
+        post?: never;
+        /**
+         * Delete a config store record
+         * @description Delete a record of a config store namespace. Shown only by the official Go client (cloud66-oss/cloud66 config-store-record.go:110-123). Answers the deleted record.
+         */
+        delete: operations["deleteConfigStoreRecord"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1102,14 +4187,21 @@ export interface components {
          * @enum {integer}
          */
         StackHealth: 0 | 1 | 2 | 3 | 4;
-        /** @description An older, non-ISO timestamp such as `2014-08-14 00:38:14 UTC` (not RFC 3339). Prefer the matching `*_iso` field where the object has one. */
-        LegacyTimestamp: string;
         /**
          * Format: date-time
          * @description An ISO 8601 / RFC 3339 date and time in UTC, such as `2014-09-01T19:08:05Z`.
          */
         IsoTimestamp: string;
-        /** @description A stack, the unit most of the API works on. */
+        /** @description An older, non-ISO timestamp such as `2014-08-14 00:38:14 UTC` (not RFC 3339). Prefer the matching `*_iso` field where the object has one. */
+        LegacyTimestamp: string;
+        /** @description Warnings and notices about a stack's state (api-content v3/models/stack.mdx). */
+        StackConsiderations: {
+            /** @description Warnings about the stack. */
+            warnings?: string[];
+            /** @description Notices about the stack, such as `Stack is healthy`. */
+            notices?: string[];
+        };
+        /** @description A stack, the unit most of the API works on. The endpoint examples of every docs repository show the fields up to `redeploy_hook`; the official Go client (stack.go:41-71, 2026) and api-content's stack model (v3/models/stack.mdx, 2025) add `account_id`, `account_name`, `backend`, `version`, `revision`, `namespaces`, `is_cluster`, `is_inside_cluster`, `cluster_name`, `application_address`, `configstore_namespace`, `is_busy` and `considerations`, so those are optional (no endpoint example shows them). The plain timestamps are ISO 8601 or the older `2014-08-14 00:38:14 UTC` form; prefer the `*_iso` fields (ERRATA E-STACKS-4). */
         Stack: {
             /** @description The unique identifier of the stack (the Stack UID used in paths). */
             uid: components["schemas"]["StackUid"];
@@ -1133,11 +4225,8 @@ export interface components {
             status: components["schemas"]["StackStatus"];
             /** @description The stack health code (see `StackHealth`). */
             health: components["schemas"]["StackHealth"];
-            /**
-             * Format: date-time
-             * @description The date and time of the last action performed on the stack, in UTC.
-             */
-            last_activity: string | null;
+            /** @description The date and time of the last action performed on the stack, in UTC (ISO 8601 in the endpoint examples, the older form in api-content's model and igor-bot's replayed answer); null when none. */
+            last_activity: components["schemas"]["IsoTimestamp"] | components["schemas"]["LegacyTimestamp"] | null;
             /**
              * Format: date-time
              * @description The date and time of the last action performed on the stack, in UTC (ISO 8601).
@@ -1147,10 +4236,10 @@ export interface components {
             maintenance_mode: boolean;
             /** @description Whether the stack has an associated load balancer add-in. */
             has_loadbalancer: boolean;
-            /** @description When the stack was created (UTC). */
-            created_at: components["schemas"]["LegacyTimestamp"];
-            /** @description When the stack was last updated (UTC). */
-            updated_at: components["schemas"]["LegacyTimestamp"];
+            /** @description When the stack was created (UTC); the older form in the endpoint examples, ISO 8601 in api-content's model and igor-bot's replayed answer. */
+            created_at: components["schemas"]["LegacyTimestamp"] | components["schemas"]["IsoTimestamp"];
+            /** @description When the stack was last updated (UTC); the older form in the endpoint examples, ISO 8601 in api-content's model and igor-bot's replayed answer. */
+            updated_at: components["schemas"]["LegacyTimestamp"] | components["schemas"]["IsoTimestamp"];
             /** @description When the stack was created, in ISO 8601 (UTC). */
             created_at_iso: components["schemas"]["IsoTimestamp"];
             /** @description When the stack was last updated, in ISO 8601 (UTC). */
@@ -1164,6 +4253,54 @@ export interface components {
              * @description If applicable, the deploy hook URL associated with the stack.
              */
             redeploy_hook: string | null;
+            /**
+             * @description The id of the account that owns the stack (the value to send as `X-Account`). Go client and api-content model.
+             * @example 12345
+             */
+            account_id?: number;
+            /**
+             * @description The friendly name and email of the owning account. Go client and api-content model.
+             * @example Production Team (team@example.com)
+             */
+            account_name?: string | null;
+            /**
+             * @description The backend the stack runs on, such as `kubernetes`. Go client and api-content model.
+             * @example kubernetes
+             */
+            backend?: string | null;
+            /**
+             * @description The implementation version of the stack, such as `4` (a string). Go client and api-content model.
+             * @example 4
+             */
+            version?: string | null;
+            /**
+             * @description The current revision of the stack (a string). Go client and api-content model.
+             * @example 42
+             */
+            revision?: string | null;
+            /**
+             * @description For Kubernetes stacks, the namespaces the stack uses. Go client and api-content model.
+             * @example [
+             *       "myapp-production"
+             *     ]
+             */
+            namespaces?: string[] | null;
+            /** @description Whether the stack is performing an operation (a deployment, for instance) now. api-content model; read by igor-bot. */
+            is_busy?: boolean;
+            /** @description Whether the stack is a Kubernetes cluster. Go client and api-content model. */
+            is_cluster?: boolean;
+            /** @description Whether the stack is deployed inside a cluster. Go client and api-content model. */
+            is_inside_cluster?: boolean;
+            /** @description The name of the cluster the stack belongs to, if any. Go client and api-content model. */
+            cluster_name?: string | null;
+            /** @description The main address of the application. Go client and api-content model. */
+            application_address?: string | null;
+            /** @description The namespace (a UUID) of the stack's configuration store. Go client and api-content model. */
+            configstore_namespace?: string | null;
+            /** @description Warnings and notices about the stack's state. api-content model only. */
+            considerations?: components["schemas"]["StackConsiderations"];
+            /** @description The stack's latest log entry, sent when the request asks `show_log=true`. Only cloud66/igor-bot reads it (lita/models/stack.rb:20) and no source shows its value, so its type is left open. */
+            last_log?: unknown;
         };
         /** @description The `count` of a list response: the number of items the server reports for it. The seeds are not consistent about whether it counts the page or the whole list (see ERRATA.md E-DATA-1); do not page by it. */
         ListCount: number;
@@ -1348,6 +4485,14 @@ export interface components {
             /** @description A build type (not empty). */
             build_type: components["schemas"]["BuildType"];
         });
+        /** @description Metadata of an asynchronous action: the caller's own `user_reference` and action-specific parameters (api-content v3/models/async-action.mdx shows `git_ref` and `deployment_strategy`). */
+        AsyncActionMetadata: {
+            /**
+             * @description The caller's own reference given when the action was started; `GET /stacks/{stack_id}/actions` filters by it.
+             * @example my-useful-id
+             */
+            user_reference?: string;
+        };
         /** @description An asynchronous action (the "stack action object"). Actions that change a stack return one at once with `finished_at` null; poll `GET /stacks/{stack_id}/actions/{action_id}` until `finished_at` is set. `finished_success` is set exactly when `finished_at` is: an action is either running (both null) or finished (both set). */
         AsyncAction: {
             /** @description The numeric identifier of the action. Identifiers increment by one for each action performed. */
@@ -1376,6 +4521,10 @@ export interface components {
             finished_success: boolean | null;
             /** @description If applicable, the system message associated with the completed action. */
             finished_message: string | null;
+            /** @description Structured, action-specific result data (`{}` when there is none); null while the action runs. Newer docs only (api-content actions-list.mdx, developers.cloud66.com 2024), so optional. */
+            finished_result?: Record<string, never> | null;
+            /** @description Action-specific metadata and parameters, including the `user_reference` given when the action was started (a redeploy's `user_reference`). Newer docs only, so optional. */
+            metadata?: components["schemas"]["AsyncActionMetadata"];
         } & ({
             /** @description Null: not finished. */
             finished_at: null;
@@ -1429,9 +4578,17 @@ export interface components {
          *     | container_restart | Restart one container | `container_id` | Go client |
          *     | promote_slave_db | Promote a replica database server to primary | `server_uid`; `db_type` | Go client |
          *     | resync_slave_db | Resynchronise a replica database server | `server_uid`; `db_type` | Go client |
+         *     | disable_replication_slave_db | Stop replicating to a replica database server | `server_uid`; `db_type` | api-content |
+         *     | service_resume | Resume a paused service's containers | `service_name`; `server_uid` for one server | api-content, cx |
+         *     | process_restart | Restart a process | `process_name`; `server_uid` for one server | api-content, cx |
+         *     | process_pause | Pause a process | `process_name`; `server_uid` for one server | api-content, cx |
+         *     | process_resume | Resume a paused process | `process_name`; `server_uid` for one server | api-content, cx |
+         *
+         *     api-content (v3/endpoints/stacks/run-action.mdx, 2025) lists all thirteen; the last five are newer than the
+         *     seeds (ERRATA E-STACKS-2).
          * @enum {string}
          */
-        StackCommand: "maintenance_mode" | "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db";
+        StackCommand: "maintenance_mode" | "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db" | "disable_replication_slave_db" | "service_resume" | "process_restart" | "process_pause" | "process_resume";
         /**
          * @description A database type.
          * @enum {string}
@@ -1447,12 +4604,12 @@ export interface components {
              */
             value?: 0 | 1;
             /**
-             * @description For `service_restart` and `service_pause`, the service to act on.
+             * @description For `service_restart`, `service_pause` and `service_resume`, the service to act on.
              * @example web
              */
             service_name?: string;
             /**
-             * @description For the service commands, the server to act on (all servers when omitted); for `promote_slave_db` and `resync_slave_db`, the replica database server.
+             * @description For the service and process commands, the server to act on (all servers when omitted); for `promote_slave_db`, `resync_slave_db` and `disable_replication_slave_db`, the replica database server.
              * @example f8468fc145ea49bac474b30a8fea888d
              */
             server_uid?: string;
@@ -1461,8 +4618,13 @@ export interface components {
              * @example cba44fa6b6acf57fb0ef6c2ce385f6a129867df544dae7181d2410e9f9cc32bc
              */
             container_id?: string;
-            /** @description For `promote_slave_db` and `resync_slave_db`, the database type of the replica. */
+            /** @description For `promote_slave_db`, `resync_slave_db` and `disable_replication_slave_db`, the database type of the replica (optional). */
             db_type?: components["schemas"]["DatabaseType"];
+            /**
+             * @description For `process_restart`, `process_pause` and `process_resume`, the process to act on (api-content; the Go client's process.go sends it too).
+             * @example worker
+             */
+            process_name?: string;
         } & ({
             /**
              * @description Maintenance mode needs `value`.
@@ -1476,8 +4638,10 @@ export interface components {
              * @description Every command but maintenance_mode.
              * @enum {unknown}
              */
-            command?: "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db";
+            command?: "clear_caches" | "restart" | "service_restart" | "service_pause" | "container_restart" | "promote_slave_db" | "resync_slave_db" | "disable_replication_slave_db" | "service_resume" | "process_restart" | "process_pause" | "process_resume";
         });
+        /** @description The answer to viewing an action: wrapped in `response`, as the seeds, help-api, api-content and the official Go client (async.go:71-78) show it (current); developers.cloud66.com shows it once without the envelope (source/includes/_stacks.md:367), which is accepted too (ERRATA E-STACKS-6). */
+        AsyncActionAnswer: components["schemas"]["AsyncActionEnvelope"] | components["schemas"]["AsyncAction"];
         /** @description A numeric code with its meaning spelled out. */
         CodeMeaning: {
             /** @description The numeric code. */
@@ -1531,6 +4695,10 @@ export interface components {
              * @description A link to the deployed commit in the git host.
              */
             commit_url: string | null;
+            /** @description The git reference (branch or tag) deployed. Only api-content's deployment model shows it, so optional. */
+            git_ref?: string | null;
+            /** @description The UUID of the stack snapshot the deployment made. Only api-content's deployment model shows it, so optional. */
+            snapshot_uuid?: string | null;
         };
         /** @description A page of Deployment items. */
         DeploymentPage: {
@@ -1539,18 +4707,71 @@ export interface components {
             count: components["schemas"]["ListCount"];
             pagination: components["schemas"]["Pagination"];
         };
-        /** @description What to redeploy: a git ref, a strategy and the services (all optional). */
+        /** @description What to redeploy (all optional). The 2015 seeds name `git_ref` and `services_filter`; newer docs (developers.cloud66.com 2024, api-content 2025) name `services`, `deployment_profile` and `user_reference` instead of `services_filter`; the official Go client (stack.go:544-566) sends `git_ref`, `deploy_strategy`, `rollout_strategy`, `canary_percentage`, `deployment_profile` and `services`, unset ones as `""` or null (ERRATA E-DEPLOY-2). */
         RedeployRequest: {
             /**
-             * @description Git reference (branch, tag or hash) to deploy. Non-Docker stacks only.
+             * @description Git reference (branch, tag or hash) to deploy; empty means the stack's branch. Non-Docker stacks only.
              * @example a_git_tag_or_hash
              */
             git_ref?: string;
             /**
-             * @description Comma-separated names of the services to deploy; the others are left as they are. Docker stacks only.
+             * @description Comma-separated names of the services to deploy; the others are left as they are. Docker stacks only. The seeds' and help-api's name; the newer docs name `services` instead.
              * @example service1,service2
              */
             services_filter?: string;
+            /** @description Deploy only these services, each optionally at an image tag (`service:image_tag`). Docker stacks only. The docs type it as one comma-separated string (`service1:image_tagA,service2:image_tagB`); the official Go client sends a JSON array, null when unset, and cloud66/igor-bot a form array (`services[]=`). */
+            services?: string[] | string | null;
+            /**
+             * @description The name of a deployment profile to deploy with; empty means none. Newer docs and the Go client.
+             * @example my-deploy-profile-name
+             */
+            deployment_profile?: string;
+            /**
+             * @description The caller's own reference, stored in the metadata of the deployment's stack action so that `GET /stacks/{stack_id}/actions?user_reference=` finds it. Newer docs only.
+             * @example useful-reference-123
+             */
+            user_reference?: string;
+            /**
+             * @description The deployment strategy, such as `rolling` (api-content's deploy-context model); empty means the stack's own. Sent by the official Go client since 2019 (commit 8445b21); no docs page lists it or its values.
+             * @example rolling
+             */
+            deploy_strategy?: string;
+            /** @description The rollout strategy of an application-variant deployment; null means none. Sent by the official Go client since 2021 (commit 3d528e1, application variants); no docs page lists it or its values. */
+            rollout_strategy?: string | null;
+            /**
+             * @description For a canary rollout, the percentage of traffic the new variant gets; null means none. Sent by the official Go client since 2021 (commit 3d528e1).
+             * @example 10
+             */
+            canary_percentage?: number | null;
+        };
+        /** @description The answer to a redeploy. Its fields grew over time: the 2015 seeds and help-api show `ok` and `message`; developers.cloud66.com (2024) adds `async_action_id` and `queued`; api-content (2025) shows `id`, `message` and `queued` without `ok`. The official Go client (stack.go:95-100) reads `ok`, `message`, `queued` and `async_action_id`. So only `message` is in every answer; the others are optional (ERRATA E-DEPLOY-1). Follow the deployment's action with `async_action_id` where it is given. */
+        RedeployResult: {
+            /** @description Whether the redeploy was accepted (older answers; absent from api-content's example). */
+            ok?: boolean;
+            /** @description A human-readable message, such as `Stack queued for redeployment` or `Deployment scheduled`. */
+            message: string;
+            /** @description Whether the redeploy was queued behind a running deployment rather than started (newer answers; cloud66/igor-bot reads `!queued` as "the deployment started"). */
+            queued?: boolean;
+            /**
+             * @description The id of the stack action that runs the deployment (developers.cloud66.com, Go client); follow it at `GET /stacks/{stack_id}/actions/{action_id}`.
+             * @example 40
+             */
+            async_action_id?: number | null;
+            /**
+             * @description An id the answer carries in api-content's example (`108`); the docs do not say what it identifies.
+             * @example 108
+             */
+            id?: number;
+        };
+        /** @description The answer to a redeploy, in its envelope. */
+        RedeployResultEnvelope: {
+            /** @description The redeploy result. */
+            response: components["schemas"]["RedeployResult"];
+        };
+        /** @description One Deployment. */
+        DeploymentEnvelope: {
+            /** @description The deployment. */
+            response: components["schemas"]["Deployment"];
         };
         /** @description The outcome of a request the server accepted synchronously or queued. */
         OperationResult: {
@@ -1563,11 +4784,6 @@ export interface components {
         OperationResultEnvelope: {
             /** @description The operation result. */
             response: components["schemas"]["OperationResult"];
-        };
-        /** @description One Deployment. */
-        DeploymentEnvelope: {
-            /** @description The deployment. */
-            response: components["schemas"]["Deployment"];
         };
         /**
          * @description A server's UID: `uid` of a server, `server_uid` of a container, a backup or a filter, and the `{server_uid}` path parameter.
@@ -1585,20 +4801,25 @@ export interface components {
         };
         /**
          * @description The health of a container. Not in the seeds, whose examples show 1; the codes are the official Go
-         *     client's (container.go:14-18).
+         *     client's (container.go:14-19).
          *
          *     | Code | Name | Meaning |
          *     | ---: | --- | --- |
          *     | 0 | CNT_HEALTH_UNVERIFIED | Not verified |
          *     | 1 | CNT_HEALTH_UP | Up |
          *     | 2 | CNT_HEALTH_DOWN | Down |
+         *     | 3 | CNT_HEALTH_NA | Not applicable |
          * @enum {integer}
          */
-        ContainerHealth: 0 | 1 | 2;
+        ContainerHealth: 0 | 1 | 2 | 3;
         /** @description A Docker container of a stack. Older responses carry `port_list` and `web_ports`; newer ones carry `ports`, `private_ip`, `docker_ip` and health fields. Both shapes are valid. Optional, because absent from some of the 6 seed examples: `port_list`, `web_ports`, `ports`, `private_ip`, `docker_ip`, `health_state`, `health_message`, `health_source`, `capture_output`, `restart_on_deploy`. */
         Container: {
             /** @description The container UID (the Docker container id). */
             uid: string;
+            /** @description The container name (official Go client, container.go:23; api-content's container model). */
+            name?: string | null;
+            /** @description The current status of the container, such as `running` (api-content's container model only). */
+            status?: string | null;
             /** @description The UID of the server the container runs on. */
             server_uid: components["schemas"]["ServerUid"];
             /** @description The name of the server the container runs on. */
@@ -1651,12 +4872,46 @@ export interface components {
             /** @description When the container was last updated (UTC). */
             updated_at: components["schemas"]["IsoTimestamp"];
         };
-        /** @description A Docker service of a stack and the containers that run it. */
+        /** @description A Docker service of a stack and the containers that run it. The 2015 seeds and the 2024 docs show `name` and `containers`; api-content's list example (2025) shows the service's image, commands and git source without `containers`, and the official Go client (service.go:8-21) and api-content's service model add the image and command fields. So only `name` is in every answer (ERRATA E-SVC-1). */
         Service: {
             /** @description The service name. */
             name: string;
-            /** @description The containers running this service. */
-            containers: components["schemas"]["Container"][];
+            /** @description The containers running this service (absent from api-content's list example). */
+            containers?: components["schemas"]["Container"][];
+            /** @description The service name again (api-content's list example). */
+            service_name?: string;
+            /** @description The image the service runs, such as `quay.io/cloud66/sample-rails` (api-content's list example). */
+            image?: string | null;
+            /** @description The command the containers run (api-content; Go client). */
+            command?: string | null;
+            /** @description The command run when the image is built (api-content; Go client). */
+            build_command?: string | null;
+            /** @description The directory of the repository the image is built from (api-content's list example). */
+            build_root?: string | null;
+            /** @description The command run on each deployment (Go client; api-content model). */
+            deploy_command?: string | null;
+            /** @description The command that wraps the service command, as `GET /stacks/{stack_id}/services/{service_name}?wrap_command=` sets it (Go client; api-content model). */
+            wrap_command?: string | null;
+            /** @description The git repository the image is built from (api-content's list example). */
+            git_url?: string | null;
+            /** @description The git branch the image is built from (api-content's list example). */
+            git_branch?: string | null;
+            /** @description The git reference the image is built from (Go client; api-content model). */
+            git_ref?: string | null;
+            /** @description Where the image comes from, such as `git` or `image` (Go client; api-content model). */
+            source_type?: string | null;
+            /** @description The Docker image name (Go client; api-content model). */
+            image_name?: string | null;
+            /** @description The unique identifier of the Docker image (Go client; api-content model). */
+            image_uid?: string | null;
+            /** @description The Docker image tag (Go client; api-content model). */
+            image_tag?: string | null;
+            /** @description For Kubernetes stacks, the desired number of replicas (Go client; api-content model). */
+            desired_count?: number;
+            /** @description When the service was created (api-content's list example). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the service was last updated (api-content's list example). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of Service items. */
         ServicePage: {
@@ -1964,15 +5219,27 @@ export interface components {
                 [key: string]: boolean;
             } | null;
         };
-        /** @description A container with its runtime information from the Docker host. Optional, because absent from some of the 2 seed examples: `port_list`, `web_ports`, `ports`, `private_ip`, `docker_ip`, `health_state`, `health_message`, `health_source`, `restart_on_deploy`. */
+        /** @description A container with its runtime information from the Docker host. Optional, because absent from some of the 2 seed examples: `port_list`, `web_ports`, `ports`, `private_ip`, `docker_ip`, `health_state`, `health_message`, `health_source`, `restart_on_deploy`; and `runtime`, absent from api-content's example (2025) and not read by the official Go client (ERRATA E-CNT-1). */
         ContainerWithRuntime: components["schemas"]["Container"] & {
             /** @description The Docker runtime information of the container (`docker inspect`). */
-            runtime: components["schemas"]["ContainerRuntime"];
+            runtime?: components["schemas"]["ContainerRuntime"];
         };
         /** @description One ContainerWithRuntime. */
         ContainerWithRuntimeEnvelope: {
             /** @description The container with runtime. */
             response: components["schemas"]["ContainerWithRuntime"];
+        };
+        /** @description The synchronous answer to stopping a container that api-content shows (`{"ok": true}`). */
+        ContainerStopResult: {
+            /** @description Whether the stop was accepted. */
+            ok: boolean;
+            /** @description A human-readable message, if any. */
+            message?: string;
+        };
+        /** @description The answer to stopping a container. The 2015 seeds, help-api and developers.cloud66.com show the action that stops it, and the official Go client reads an action (container.go:90-97); api-content (2025) shows `{"ok": true}`. Both are accepted (ERRATA E-CNT-2): an answer with `action` is the action. */
+        ContainerStopEnvelope: {
+            /** @description The stop action, queued; or the bare acknowledgement api-content shows. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["ContainerStopResult"];
         };
         /** @description One earlier value of an environment variable. */
         EnvironmentVariableHistoryEntry: {
@@ -2017,6 +5284,29 @@ export interface components {
             count: components["schemas"]["ListCount"];
             pagination: components["schemas"]["Pagination"];
         };
+        /** @description The stack's environment variables serialised in one string, in the requested `environments_format`. */
+        EnvironmentVariablesContents: {
+            /**
+             * @description The variables, serialised in the requested format.
+             * @example MY_ENV_1=hello
+             *     MY_ENV_2=world
+             */
+            contents: string;
+        };
+        /** @description The stack's environment variables as one string, in its envelope (official Go client, stack.go:341-361). */
+        EnvironmentVariablesContentsEnvelope: {
+            /** @description The serialised variables. */
+            response: components["schemas"]["EnvironmentVariablesContents"];
+        };
+        /** @description The answer to listing environment variables: a page of variables for the default `api` format, or the variables serialised in one string (`contents`) for any other `environments_format` (ERRATA E-ENV-3). */
+        EnvironmentVariableListing: components["schemas"]["EnvironmentVariablePage"] | components["schemas"]["EnvironmentVariablesContentsEnvelope"];
+        /**
+         * @description When a changed environment variable reaches the servers: with the next `deployment` (the default) or `immediately`. The values are the Terraform provider's (itsmechlark/terraform-provider-cloud66 schema_cloud66_env_variable.go:28-33); the official Go client sends the field since 2020 (commit aa2d78d).
+         * @enum {string}
+         */
+        ApplyStrategy: "deployment" | "immediately";
+        /** @description When the change reaches the servers (see `ApplyStrategy`); empty means the default, `deployment`. */
+        ApplyStrategyField: components["schemas"]["ApplyStrategy"] | "";
         /** @description A new environment variable of the stack. */
         CreateEnvironmentVariableRequest: {
             /**
@@ -2029,6 +5319,26 @@ export interface components {
              * @example SOME_VALUE
              */
             value: string;
+            /** @description When the new variable reaches the servers (official Go client and Terraform provider). */
+            apply_strategy?: components["schemas"]["ApplyStrategyField"];
+        };
+        /** @description The answer to adding or updating an environment variable. The 2015 seeds, help-api and developers.cloud66.com show the action that applies the change, and the official Go client reads an action (stack.go:363-395); api-content (2025) shows the variable itself. Both are accepted (ERRATA E-ENV-1): an answer with `action` is the action, one with `key` the variable. */
+        EnvironmentVariableWriteEnvelope: {
+            /** @description The action applying the change, or the variable as it now is. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["EnvironmentVariable"];
+        };
+        /** @description Environment variables in bulk, serialised in one string (official Go client `StackEnvVarUpload`, stack.go:397-419; no docs page describes it). */
+        EnvironmentVariablesBulkRequest: {
+            /** @description The format `contents` is written in (a format `GET /stacks/{stack_id}/environments` also answers in). The sources name no value but `api` (the default of the list, which has no string form), so none is listed here. */
+            environments_format: string;
+            /**
+             * @description The variables, serialised in `environments_format`.
+             * @example MY_ENV_1=hello
+             *     MY_ENV_2=world
+             */
+            contents: string;
+            /** @description When the changes reach the servers. */
+            apply_strategy?: components["schemas"]["ApplyStrategyField"];
         };
         /** @description One EnvironmentVariable. */
         EnvironmentVariableEnvelope: {
@@ -2042,6 +5352,8 @@ export interface components {
              * @example 127.0.0.1
              */
             value: string;
+            /** @description When the new value reaches the servers (official Go client and Terraform provider). */
+            apply_strategy?: components["schemas"]["ApplyStrategyField"];
         };
         /** @description A firewall rule of a stack. Each side (from, to) is an IP range, a server group or a server. */
         FirewallRule: {
@@ -2064,9 +5376,9 @@ export interface components {
              * @enum {string}
              */
             protocol: "tcp" | "udp" | "icmp";
-            /** @description The port of the rule. */
+            /** @description The port of the rule. An integer in every endpoint example and in the official Go client and the Terraform provider (`int`); the api-content model page's `"443"` string is not accepted (errata E-PLATFORM-3). */
             port: number;
-            /** @description How the rule came to be, such as `dynamic`. */
+            /** @description How the rule came to be, such as `dynamic` (the api-content model names `static`, `dynamic` and `user`). */
             rule_type: string;
             /** @description Comments on the rule. */
             comments: string | null;
@@ -2093,40 +5405,47 @@ export interface components {
          * @enum {integer}
          */
         FirewallProtocolCode: 1 | 2 | 3;
-        /** @description A new firewall rule. One of the from/to parameters must be given (the seeds' condition, as `anyOf`). With `ttl` the rule is a lease that expires; `from_ip` may then be `AUTO` for the caller's address and `server_id` names the one server it opens (the official Go client's `Lease`, which sends no `protocol`; ERRATA.md E-GO-5). */
+        /** @description The protocol of a new firewall rule. The seeds and the 2020/2024 docs send a number (1 TCP, 2 UDP, 3 ICMP); the Terraform provider sends the same code as a JSON string (`"1"`); the 2025 docs (api-content) name it (`tcp`). All three are accepted (errata E-PLATFORM-1). */
+        FirewallProtocolInput: components["schemas"]["FirewallProtocolCode"] | string | ("tcp" | "udp" | "icmp");
+        /** @description A new firewall rule. One of the from/to parameters must be given (the seeds' condition, as `anyOf`). With `ttl` the rule is a lease that expires; `from_ip` may then be `AUTO` for the caller's address and `server_id` names the one server it opens (the official Go client's `Lease`, which sends no `protocol`; ERRATA.md E-GO-5). The Terraform provider (itsmechlark/terraform-provider-cloud66) sends every field of its `Firewall` struct, with zero values for those not set: `id: 0`, `from_group_id: 0`, `to_ip: ""`, `ttl: 0` and so on; a zero id, an empty address and a zero `ttl` mean "not given" (errata E-PLATFORM-2). */
         CreateFirewallRuleRequest: {
             /**
-             * @description Minutes after which the rule expires (the Go client's default is 20).
+             * @description Ignored. The Terraform provider sends its struct's zero `id` (0) with a new rule.
+             * @example 0
+             */
+            id?: number;
+            /**
+             * @description Minutes after which the rule expires (the Go client's default is 20); 0 (the Terraform provider's zero value) means a permanent rule.
              * @example 20
              */
             ttl?: number;
             /**
-             * @description Source IP address or CIDR range of the rule, or `AUTO` (with `ttl`) for the caller's address.
+             * @description Source IP address or CIDR range of the rule, or `AUTO` (with `ttl`) for the caller's address; empty (the Terraform provider's zero value) when the source is not an address.
              * @example 123.123.123.123
              */
             from_ip?: string;
             /**
-             * @description A server group id as the source.
+             * @description A server group id as the source; 0 (the Terraform provider's zero value) for none.
              * @example 19
              */
             from_group_id?: number;
             /**
-             * @description A server id as the source.
+             * @description A server id as the source; 0 (the Terraform provider's zero value) for none.
              * @example 193
              */
             from_server_id?: number;
             /**
-             * @description Destination IP address or CIDR range of the rule.
+             * @description Destination IP address or CIDR range of the rule; empty (the Terraform provider's zero value) when the destination is not an address.
              * @example 123.123.123.123
              */
             to_ip?: string;
             /**
-             * @description A server group id as the destination.
+             * @description A server group id as the destination; 0 (the Terraform provider's zero value) for none.
              * @example 19
              */
             to_group_id?: number;
             /**
-             * @description A server id as the destination.
+             * @description A server id as the destination; 0 (the Terraform provider's zero value) for none.
              * @example 1
              */
             to_server_id?: number;
@@ -2135,8 +5454,8 @@ export interface components {
              * @example f8468fc145ea49bac474b30a8fea888d
              */
             server_id?: string;
-            /** @description The protocol of the rule by number (1 TCP, 2 UDP, 3 ICMP); the official Go client leaves it out for a lease. */
-            protocol?: components["schemas"]["FirewallProtocolCode"];
+            /** @description The protocol of the rule: by number (1 TCP, 2 UDP, 3 ICMP), the number as a string, or by name; the official Go client leaves it out for a lease. */
+            protocol?: components["schemas"]["FirewallProtocolInput"];
             /**
              * @description Port of the firewall rule.
              * @example 80
@@ -2161,6 +5480,11 @@ export interface components {
             /** @description The destination server. */
             to_server_id: unknown;
         });
+        /** @description The answer to a new firewall rule: the action adding it (the official Go client and the Terraform provider read an `AsyncResult`; developers.cloud66.com shows an `open_lease` action), or the new rule itself (the 2025 api-content example). Both are accepted (errata E-PLATFORM-4). */
+        FirewallRuleCreatedEnvelope: {
+            /** @description The queued action, or the new rule. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["FirewallRule"];
+        };
         /** @description One FirewallRule. */
         FirewallRuleEnvelope: {
             /** @description The firewall rule. */
@@ -2216,6 +5540,86 @@ export interface components {
             count: components["schemas"]["ListCount"];
             pagination: components["schemas"]["Pagination"];
         };
+        /**
+         * @description A channel an alert can be sent to (api-content v3/models/alert.mdx lists these four).
+         * @enum {string}
+         */
+        AlertChannel: "email" | "slack" | "webhook" | "browser";
+        /** @description One channel an alert is sent to. Optional, because each belongs to one channel only: `slack_url` (channel `slack`), `webhook_url` (channel `webhook`). */
+        AlertSubscription: {
+            /** @description The channel. */
+            channel: components["schemas"]["AlertChannel"];
+            /**
+             * Format: uri
+             * @description The Slack incoming webhook URL (channel `slack`).
+             */
+            slack_url?: string;
+            /**
+             * Format: uri
+             * @description The URL that receives the webhook (channel `webhook`).
+             */
+            webhook_url?: string;
+        };
+        /** @description An alert with the channels it is sent to. */
+        AlertSubscriptionSet: {
+            /**
+             * @description The alert's name, such as `noticent_stack_redeploy_failed` or `deployment_failed`.
+             * @example noticent_stack_redeploy_failed
+             */
+            alert_name: string;
+            /** @description The channels the alert is sent to (none when nobody subscribes; the Go client omits it when empty). */
+            subscriptions?: components["schemas"]["AlertSubscription"][];
+        };
+        /** @description The alerts of a stack with their subscriptions (not paged; `count` is the number of alerts). */
+        AlertSubscriptionSetList: {
+            /** @description The alerts. */
+            response: components["schemas"]["AlertSubscriptionSet"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /** @description The notifications of a stack, in either model: a page of per-alert-type notifications (the 2015 seeds and help-api, 2020) or, current since the alert model (developers.cloud66.com, 2024; the official Go client, notification.go:40), the stack's alerts with their subscriptions, unpaged; ERRATA E-ACCOUNTS-USERS-4. */
+        StackNotificationsResponse: components["schemas"]["NotificationPage"] | components["schemas"]["AlertSubscriptionSetList"];
+        /** @description The alerts to subscribe, each with its channels (the answer of `GET /stacks/{stack_id}/notifications` can be sent back to copy one stack's alerts to another). */
+        UpdateAlertSubscriptionsRequest: {
+            /** @description The alerts and their subscriptions. */
+            alerts: components["schemas"]["AlertSubscriptionSet"][];
+        };
+        /** @description The alerts an update applied. */
+        AlertUpdateOutcome: {
+            /** @description The names of the alerts. */
+            alerts: string[];
+            /** @description How many alerts. */
+            count: number;
+        };
+        /** @description An alert an update did not apply, and why. */
+        AlertUpdateFailure: {
+            /** @description The alert's name. */
+            alert_name: string;
+            /** @description Why it was not applied. */
+            reason?: string;
+        };
+        /** @description The alerts an update did not apply (official Go client, notification.go:29). */
+        AlertUpdateFailures: {
+            /** @description The alerts and the reason for each. */
+            alerts: components["schemas"]["AlertUpdateFailure"][];
+            /** @description How many alerts. */
+            count: number;
+        };
+        /** @description What an alert update did, per alert. */
+        AlertUpdateResult: {
+            /** @description Alerts applied. */
+            successes: components["schemas"]["AlertUpdateOutcome"];
+            /** @description Alerts that do not apply to the stack (or to the group's stacks). */
+            not_applicable: components["schemas"]["AlertUpdateFailures"];
+            /** @description Alerts that failed. */
+            failures: components["schemas"]["AlertUpdateFailures"];
+        };
+        /** @description One AlertUpdateResult. */
+        AlertUpdateResultEnvelope: {
+            /** @description The result. */
+            response: components["schemas"]["AlertUpdateResult"];
+        };
+        /** @description The result of an alert update: wrapped in `response` (developers.cloud66.com _notifications.md:158, and what the official Go client reads) or bare, as api-content v3/endpoints/application-groups/update-alerts.mdx shows it; ERRATA E-ACCOUNTS-USERS-7. */
+        AlertUpdateResponse: components["schemas"]["AlertUpdateResultEnvelope"] | components["schemas"]["AlertUpdateResult"];
         /** @description One Notification. */
         NotificationEnvelope: {
             /** @description The notification. */
@@ -2239,12 +5643,184 @@ export interface components {
              */
             params?: components["schemas"]["NotificationParams"] | string;
         };
+        /** @description One channel of a stack alert. Optional, because each belongs to some channel types only: `recipients` (email), `webhook_url` (slack, webhook). */
+        StackAlertChannel: {
+            /**
+             * @description The channel type, such as `email`, `slack`, `webhook` or `sms`.
+             * @example email
+             */
+            type: string;
+            /** @description Whether the channel is on. */
+            enabled: boolean;
+            /** @description Who receives the email. */
+            recipients?: string[];
+            /**
+             * Format: uri
+             * @description The Slack or custom webhook URL.
+             */
+            webhook_url?: string;
+        };
+        /** @description When a stack alert fires. Optional, because the docs show no closed set: both properties. */
+        StackAlertSettings: {
+            /** @description How often it is sent, such as `immediate`. */
+            frequency?: string;
+            /** @description How many events it takes. */
+            threshold?: number;
+        };
+        /** @description An alert configuration of a stack as the newest docs show it (api-content v3/endpoints/stack-alerts/*.mdx). Optional, because the list example leaves it out: `settings`. */
+        StackAlert: {
+            /**
+             * @description The alert's name, such as `deployment_success` or `server_down`.
+             * @example deployment_success
+             */
+            name: string;
+            /** @description What the alert notifies about. */
+            description?: string;
+            /** @description The channels the alert is sent to. */
+            channels: components["schemas"]["StackAlertChannel"][];
+            /** @description Whether the alert is on. */
+            active: boolean;
+            /** @description When the alert fires. */
+            settings?: components["schemas"]["StackAlertSettings"];
+        };
+        /** @description An alert of a stack, in either documented shape. */
+        StackAlertItem: components["schemas"]["StackAlert"] | components["schemas"]["AlertSubscriptionSet"];
+        /** @description The alerts of a stack (not paged). */
+        StackAlertList: {
+            /** @description The alerts. */
+            response: components["schemas"]["StackAlertItem"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /** @description The new configuration of one stack alert. Optional, because only what is given changes: all its properties. */
+        StackAlertUpdate: {
+            /** @description The channels the alert is sent to. */
+            channels?: components["schemas"]["StackAlertChannel"][];
+            /** @description Whether the alert is on. */
+            active?: boolean;
+            /** @description When the alert fires. */
+            settings?: components["schemas"]["StackAlertSettings"];
+        };
+        /** @description Alert configurations to change, keyed by alert name; alerts not named stay as they are. */
+        UpdateStackAlertsRequest: {
+            /** @description The new configuration of each named alert. */
+            alerts: {
+                [key: string]: components["schemas"]["StackAlertUpdate"];
+            };
+        };
+        /** @description One alert of a stack. */
+        StackAlertEnvelope: {
+            /** @description The alert. */
+            response: components["schemas"]["StackAlertItem"];
+        };
+        /** @description A notification subscription of the caller, across stacks (newest docs: api-content v3/endpoints/notifications/list.mdx, the only source). */
+        AccountNotification: {
+            /** @description The notification id. */
+            id: number;
+            /** @description The id of the user who receives it. */
+            user_id: number;
+            /** @description The numeric alert type (its name is in `alert_value`). */
+            alert_type: number;
+            /** @description The alert type's name, such as `backup_ok`. */
+            alert_value: string;
+            /** @description The UID of the stack the notification is for. */
+            stack_id: components["schemas"]["StackUid"];
+            /** @description The channel the notification is sent to, such as `email`. */
+            channel: string;
+            /** @description When the notification was created (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the notification was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of AccountNotification items. */
+        AccountNotificationPage: {
+            /** @description The items of this page (AccountNotification objects). */
+            response: components["schemas"]["AccountNotification"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The application group, by name, and the alerts to subscribe its stacks to, each with its channels. */
+        UpdateApplicationGroupAlertSubscriptionsRequest: {
+            /**
+             * @description The name of the application group whose stacks get the alerts (notification.go:5).
+             * @example production-apps
+             */
+            application_group_name: string;
+            /** @description The alerts and their subscriptions. */
+            alerts: components["schemas"]["AlertSubscriptionSet"][];
+        };
+        /** @description An application variant as the newest docs show it (api-content v3/endpoints/application-variants/list.mdx). */
+        ApplicationVariantSummary: {
+            /** @description The variant id. */
+            id: number;
+            /**
+             * @description The variant UID (what the variant paths take).
+             * @example def456ghi789
+             */
+            uid: string;
+            /**
+             * @description The kind of variant, such as `active`, `canary` or `preview`.
+             * @example canary
+             */
+            variant_type: string;
+            /** @description The Git commit the variant runs. */
+            git_hash: string | null;
+            /** @description When the variant was created. */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description The share of traffic the variant receives, in percent. */
+            percentage: number;
+        };
+        /** @description An application variant as the official Go client reads it (application-variant.go:9). Optional, because no docs example shows this shape: all but `uid` and `percentage`. */
+        ApplicationVariantRecord: {
+            /**
+             * @description The variant UID (what the variant paths take).
+             * @example def456ghi789
+             */
+            uid: string;
+            /** @description The kind of variant, such as `active`, `rollout` or `preview`. */
+            type?: string;
+            /** @description The rollout strategy of a rollout variant, such as `canary` or `bluegreen`. */
+            sub_type?: string | null;
+            /** @description The Git repository the variant was built from. */
+            git_repo?: string | null;
+            /** @description The Git branch or tag the variant was built from. */
+            git_ref?: string | null;
+            /** @description The Git commit the variant runs. */
+            git_hash?: string | null;
+            /** @description The image tag of the variant. */
+            tag?: string | null;
+            /** @description The share of traffic the variant receives, in percent. */
+            percentage: number;
+            /** @description When the variant was created. */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the variant was last updated. */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A variant of a stack's application: the active one, a rollout (canary or blue/green) or a preview. Two shapes are documented and both accepted (ERRATA E-ACCOUNTS-USERS-9): the newest docs' (api-content v3/endpoints/application-variants/list.mdx) and the official Go client's (application-variant.go:9). */
+        ApplicationVariant: components["schemas"]["ApplicationVariantSummary"] | components["schemas"]["ApplicationVariantRecord"];
+        /** @description The application variants of a stack (not paged). */
+        ApplicationVariantList: {
+            /** @description The variants. */
+            response: components["schemas"]["ApplicationVariant"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /**
+         * @description What to do with a rollout variant.
+         * @enum {string}
+         */
+        RolloutVariantOperation: "commit" | "percentage";
+        /** @description What to do with a rollout variant (the official Go client sends this body, application-variant.go:48). */
+        UpdateApplicationVariantRequest: {
+            /** @description The operation. */
+            operation: components["schemas"]["RolloutVariantOperation"];
+            /** @description The new share of traffic of the canary variant, in percent (with operation `percentage`). */
+            canary_percentage?: number;
+        };
         /** @description The setting's value; its type depends on the setting (text, flag or number), null when unset. */
         SettingValue: string | number | boolean | null;
-        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. Optional, because absent from some of the 12 seed examples: `id`, `readonly`, `warning_text`. */
+        /** @description A setting of a stack. The single-setting view returns only `key` and `value`. Optional, because absent from some of the 12 seed examples or the docs' examples: `id`, `readonly`, `warning_text`, `hidden`, `created_at`, `updated_at`. */
         StackSetting: {
-            /** @description The setting id, the key with dots replaced by dashes (`git-branch`); use it in paths. */
-            id?: string;
+            /** @description The setting id: in older answers the key with dots replaced by dashes (`git-branch`), which is what paths take; the 2025 docs' list example shows a number instead (ERRATA E-JOBS-12). Build the path from `key` (dots to dashes, as the official Go client does, server.go:140). */
+            id?: string | number;
             /** @description The setting key, such as `git.branch`. */
             key: string;
             /** @description The setting's value (its type depends on the setting). */
@@ -2253,6 +5829,12 @@ export interface components {
             readonly?: boolean;
             /** @description A warning to show before changing the setting; empty when there is none. */
             warning_text?: string;
+            /** @description Whether the setting is hidden in the dashboard (read by the official Go client, stack.go:73-78; in no docs example). */
+            hidden?: boolean;
+            /** @description When the setting was created (UTC; 2025 docs' list example only). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the setting was last updated (UTC; 2025 docs' list example only). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of StackSetting items. */
         StackSettingPage: {
@@ -2274,14 +5856,14 @@ export interface components {
              */
             value: string;
         };
-        /** @description A group of servers of one role in a stack. */
+        /** @description A group of servers of one role in a stack. `type` is optional: the 2025 docs' list example (api-content v3/endpoints/server-groups/list.mdx) leaves it out (ERRATA E-JOBS-10). */
         ServerGroup: {
             /** @description The server group id. */
             id: number;
             /** @description The server group name. */
             name: string;
-            /** @description The role of the group, such as `rails` or `postgresql`. */
-            type: string;
+            /** @description The role of the group, such as `rails`, `web` or `postgresql`. */
+            type?: string;
             /** @description When the server group was created (UTC). */
             created_at: components["schemas"]["IsoTimestamp"];
             /** @description When the server group was last updated (UTC). */
@@ -2299,7 +5881,232 @@ export interface components {
             /** @description The server group. */
             response: components["schemas"]["ServerGroup"];
         };
-        /** @description Facts about the server that Cloud 66 collected; the set of keys varies by server. */
+        /** @description Scale a server group up or down (help-api and developers.cloud66.com `_server_groups.md`). Scale up: give `server_size` (and optionally how many servers, where and named what). Scale down: give `server_count` alone, the number of servers wanted after scaling. Either way `subtype` is required. Only `docker` and `web` server groups scale this way. */
+        ScaleServerGroupRequest: {
+            /**
+             * @description The server group's type.
+             * @example docker
+             * @enum {string}
+             */
+            subtype: "web" | "process" | "docker";
+            /**
+             * @description Scale up. The size of the new servers at the cloud vendor (see the instance size tables).
+             * @example t2.small
+             */
+            server_size?: string;
+            /**
+             * @description Scale up, optional: how many servers to add. Scale down, required: how many servers the group should have after scaling down.
+             * @example 2
+             */
+            server_count?: number;
+            /**
+             * @description Scale up, AWS EC2 only. The availability zone to start the servers in.
+             * @example us-east-1d
+             */
+            server_availability_zone?: string;
+            /**
+             * @description Scale up, AWS EC2 only. The subnet to start the servers in.
+             * @example subnet-123456
+             */
+            server_subnet_id?: string;
+            /**
+             * @description Scale up, AWS EC2 and GCE only. The root disk type.
+             * @enum {string}
+             */
+            root_disk_type?: "ssd" | "magnetic";
+            /**
+             * @description Scale up, AWS EC2 and GCE only. The root disk size in GB.
+             * @example 40
+             */
+            root_disk_size?: number;
+            /**
+             * @description Scale up. Comma-separated names for the new servers.
+             * @example backend1,backend2
+             */
+            server_names?: string;
+        } | {
+            /** @description The size of the new servers. */
+            server_size: string;
+        } | {
+            /** @description How many servers should remain. */
+            server_count: number;
+        };
+        /** @description A database on a server group that supports database operations. The newest docs show two spellings: the list example (`name`, `charset`, `created_at`, `users`) and the Database model (`database_name`, `encoding`, `created_at_iso`, `size_rows`, `stack_uid`); either may be present. Only `uid` is in both, so only it is required. */
+        Database: {
+            /**
+             * @description The database UID (the `{database_id}` path parameter).
+             * @example db_abc123
+             */
+            uid: string;
+            /**
+             * @description The name of the database (list example spelling; the model says `database_name`).
+             * @example app_production
+             */
+            name?: string;
+            /**
+             * @description The name of the database (model spelling; the list example says `name`).
+             * @example myapp_production
+             */
+            database_name?: string;
+            /** @description The UID of the stack that owns the database (model only). */
+            stack_uid?: components["schemas"]["StackUid"];
+            /** @description The id of the server group that hosts the database (model only). */
+            server_group_id?: number;
+            /** @description The character set of the database, such as `utf8mb4` (list example spelling). */
+            charset?: string | null;
+            /** @description The character encoding of the database, such as `utf8mb4` (model spelling of `charset`). */
+            encoding?: string | null;
+            /** @description The collation of the database, such as `utf8mb4_unicode_ci`. */
+            collation?: string | null;
+            /** @description The size of the database in bytes. */
+            size_bytes?: number | null;
+            /** @description The number of rows across all tables of the database (model only). */
+            size_rows?: number | null;
+            /** @description The usernames of the database users with access to the database (list example only). */
+            users?: string[];
+            /** @description When the database was created (list example spelling). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the database was created (model spelling). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the database was last updated (model only). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of Database items. */
+        DatabasePage: {
+            /** @description The items of this page (Database objects). */
+            response: components["schemas"]["Database"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A new database, and optionally the database users to grant access to it. */
+        CreateDatabaseRequest: {
+            /**
+             * @description The name of the new database.
+             * @example new_app_db
+             */
+            database_name: string;
+            /**
+             * @description UIDs of the database users to grant access to the new database.
+             * @example [
+             *       "user_abc123",
+             *       "user_def456"
+             *     ]
+             */
+            database_user_ids?: string[];
+        };
+        /** @description The queued-action shape the newest docs show for database and database user writes (api-content 2025-09): an action id with `status` and `action_type` instead of `action` and `user`, `resource_id` the database (user) UID or null, and `started_at` null until it starts. Poll it by `id` like any action (`GET /stacks/{stack_id}/actions/{action_id}`). See ERRATA E-DATANET-2. */
+        QueuedDatabaseAction: {
+            /** @description The id of the action; poll `GET /stacks/{stack_id}/actions/{action_id}` with it. */
+            id: number;
+            /**
+             * @description The state of the action, such as `queued`.
+             * @example queued
+             */
+            status?: string;
+            /**
+             * @description The action, such as `database_create`, `database_delete`, `database_user_create`, `database_user_delete` or `database_user_password_change`.
+             * @example database_create
+             */
+            action_type?: string;
+            /** @description The action, as the stack action object names it. */
+            action?: string;
+            /** @description The email address of the user who started the action. */
+            user?: string;
+            /** @description The kind of resource, such as `database` or `database_user`. */
+            resource_type?: string;
+            /** @description The UID of the database or database user; null while it does not exist yet. */
+            resource_id?: string | null;
+            /** @description What started the action, such as `api`. */
+            started_via?: string;
+            /**
+             * Format: date-time
+             * @description When the action started; null while it is queued.
+             */
+            started_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the action finished; null while it is running.
+             */
+            finished_at?: string | null;
+            /** @description Whether the action succeeded; null while it is running. */
+            finished_success?: boolean | null;
+            /** @description The system message of the finished action. */
+            finished_message?: string | null;
+            /** @description When the action was created. */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the action was last updated. */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description The action a database or database user write started: the stack action object, or the queued-action shape the newest docs show (ERRATA E-DATANET-2). */
+        DatabaseActionEnvelope: {
+            /** @description The action, queued. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["QueuedDatabaseAction"];
+        };
+        /** @description A database user on a server group that supports database operations. The newest docs show two spellings: the list example (`databases`, `user_type`, `created_at`) and the DatabaseUser model (`host`, `stack_uid`, `created_at_iso`, and the password fields when asked for with `show_password`); either may be present. */
+        DatabaseUser: {
+            /**
+             * @description The database user UID (the `{database_user_id}` path parameter).
+             * @example user_abc123
+             */
+            uid: string;
+            /**
+             * @description The username for database authentication.
+             * @example app_user
+             */
+            username: string;
+            /**
+             * @description The kind of user, such as `application` or `readonly` (the docs give no closed list; "one of the supported types").
+             * @example application
+             */
+            user_type?: string;
+            /** @description The names of the databases the user can access (list example only). */
+            databases?: string[];
+            /** @description The UID of the stack that owns the user (model only). */
+            stack_uid?: components["schemas"]["StackUid"];
+            /** @description The id of the server group that hosts the user (model only). */
+            server_group_id?: number;
+            /** @description The host pattern the user may connect from, such as `localhost` or `%` (model only). */
+            host?: string | null;
+            /** @description The password; only returned when the list is asked for with `show_password=true` by a user who may edit the stack. */
+            password?: string | null;
+            /** @description The hashed password; only returned like `password`. */
+            password_hash?: string | null;
+            /** @description When the user was created (list example spelling). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the user was created (model spelling). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the user was last updated (model only). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of DatabaseUser items. */
+        DatabaseUserPage: {
+            /** @description The items of this page (DatabaseUser objects). */
+            response: components["schemas"]["DatabaseUser"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A new database user (created with a random password), and optionally the databases it may access. */
+        CreateDatabaseUserRequest: {
+            /**
+             * @description The database username to create.
+             * @example new_app_user
+             */
+            username: string;
+            /**
+             * @description The kind of user, such as `application` or `readonly` ("one of the supported types").
+             * @example application
+             */
+            user_type: string;
+            /**
+             * @description UIDs of the databases to grant the user access to.
+             * @example [
+             *       "db_abc123",
+             *       "db_def456"
+             *     ]
+             */
+            database_ids?: string[];
+        };
+        /** @description Facts about the server that Cloud 66 collected; the set of keys varies by server (the 2025 docs' example has only `availability_zone`, `size`, `region` and `ecs_instance_profile`; ERRATA E-JOBS-11), so only the keys in every example are required. The official Go client reads it as an untyped value (server.go:29). */
         ServerParams: {
             /** @description The availability zone. */
             availability_zone: string;
@@ -2308,26 +6115,37 @@ export interface components {
             /** @description The region at the vendor. */
             region: string;
             /** @description The server's IP addresses. */
-            ips: string[];
+            ips?: string[];
             /** @description Whether the server was baselined. */
-            was_baselined: boolean;
+            was_baselined?: boolean;
             /** @description Number of CPU cores. */
-            cached_cores: number;
+            cached_cores?: number;
             /**
              * Format: int64
              * @description Memory in bytes.
              */
-            cached_memory: number;
+            cached_memory?: number;
             /** @description Version of Passenger, if installed. */
-            passenger_version: string;
+            passenger_version?: string;
             /** @description Whether Passenger Enterprise is used. */
-            passenger_enterprise: boolean;
+            passenger_enterprise?: boolean;
             /** @description Whether nginx supports the real IP module. */
-            supports_nginx_realip: boolean;
+            supports_nginx_realip?: boolean;
             /** @description Passenger's maximum pool size. */
-            passenger_pool_max: number;
+            passenger_pool_max?: number;
+            /** @description The AWS ECS instance profile of the server, if any (2025 docs). */
+            ecs_instance_profile?: string | null;
         };
-        /** @description A server of a stack. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `private_key`, `ssh_private_key`. */
+        /** @description One notification about a server (the official Go client's `ServerNotification`, server.go:10-14). */
+        ServerNotification: {
+            /** @description The notification's value; its type depends on the kind. */
+            value?: unknown;
+            /** @description Why the notification was raised. */
+            reason?: string;
+            /** @description When the notification was raised (UTC). */
+            asof?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A server of a stack. Optional, because in no seed or docs example (from the rendered docs' tables, the official Go client or newer responses): `private_key`, `ssh_private_key`, `personal_key`, `notifications`, `has_deploy_gateway`, `deploy_gateway_address`, `deploy_gateway_user_name`, `is_kubernetes_master` (the last six are read by the official Go client, server.go:37-43). */
         Server: {
             /** @description The server UID. */
             uid: components["schemas"]["ServerUid"];
@@ -2345,7 +6163,7 @@ export interface components {
             dns_record: string | null;
             /** @description The user Cloud 66 connects as. */
             user_name: string | null;
-            /** @description The kind of server, such as `Cloud (DigitalOcean)`. */
+            /** @description The kind of server, such as `Cloud (DigitalOcean)` (older docs) or a one-letter code such as `p` (2025 docs). */
             server_type: string | null;
             /** @description The roles the server has, such as `web`, `app`, `db`. */
             server_roles: string[];
@@ -2389,8 +6207,22 @@ export interface components {
             health_state: components["schemas"]["StackHealth"] | null;
             /** @description The server's SSH private key; only present when requested with `include_private_key=1` (the seeds' name). */
             private_key?: string;
-            /** @description The server's SSH private key under the name the official Go client reads (server.go:30); present, like `private_key`, only when requested with `include_private_key=1` (ERRATA.md E-GO-6). */
+            /** @description The server's SSH private key under the name the official Go client reads (server.go:38); present, like `private_key`, only when requested with `include_private_key=1` (ERRATA.md E-GO-6). */
             ssh_private_key?: string | null;
+            /** @description Whether the server uses the user's personal SSH key (official Go client, server.go:37). */
+            personal_key?: boolean;
+            /** @description The server's current notifications, by kind (official Go client, server.go:10-14 and 39). */
+            notifications?: {
+                [key: string]: components["schemas"]["ServerNotification"];
+            };
+            /** @description Whether the server is reached through a deploy gateway (bastion) (official Go client, server.go:40). */
+            has_deploy_gateway?: boolean;
+            /** @description The deploy gateway's address (official Go client, server.go:41). */
+            deploy_gateway_address?: string | null;
+            /** @description The user to connect to the deploy gateway as (official Go client, server.go:42). */
+            deploy_gateway_user_name?: string | null;
+            /** @description Whether the server is the Kubernetes master of the stack (official Go client, server.go:43). */
+            is_kubernetes_master?: boolean;
         };
         /** @description A page of Server items. */
         ServerPage: {
@@ -2404,8 +6236,10 @@ export interface components {
             /** @description The server. */
             response: components["schemas"]["Server"];
         };
-        /** @description A setting of a server. The single-setting view returns only `key` and `value`. Optional, because absent from some of the 2 seed examples: `readonly`, `warning_text`. */
+        /** @description A setting of a server. The single-setting view returns only `key` and `value`. Optional, because absent from some of the seed or docs examples: `id`, `readonly`, `warning_text`, `hidden`, `created_at`, `updated_at`. The official Go client reads it with its `StackSetting` struct (server.go:106-112). */
         ServerSetting: {
+            /** @description The setting id; the 2025 docs' list example shows a number (ERRATA E-JOBS-12). */
+            id?: string | number;
             /** @description The setting key, such as `server.name`. */
             key: string;
             /** @description The setting's value (its type depends on the setting). */
@@ -2414,6 +6248,12 @@ export interface components {
             readonly?: boolean;
             /** @description A warning to show before changing the setting; empty when there is none. */
             warning_text?: string;
+            /** @description Whether the setting is hidden in the dashboard (read by the official Go client, stack.go:73-78; in no docs example). */
+            hidden?: boolean;
+            /** @description When the setting was created (UTC; 2025 docs' list example only). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the setting was last updated (UTC; 2025 docs' list example only). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
         };
         /** @description A page of ServerSetting items. */
         ServerSettingPage: {
@@ -2435,6 +6275,248 @@ export interface components {
              */
             value: string;
         };
+        /** @description The answer to `POST .../servers/{server_uid}/reboot`: the 2025 docs show an outcome (`ok`, `message`; api-content v3/endpoints/servers/reboot.mdx); the official Go client read an action from this route until it moved to `reboot_server` (cloud66-oss/cloud66 4c3f62a, 2015-08, to de94e37, 2016-01), so both are accepted (ERRATA E-JOBS-9). */
+        RebootServerAnswer: components["schemas"]["OperationResultEnvelope"] | components["schemas"]["AsyncActionEnvelope"];
+        /** @description Which servers of the stack to reboot, and how (help-api and developers.cloud66.com `_stacks.md`, api-content v3/endpoints/stacks/reboot-servers.mdx; the official Go client always sends both fields, stack.go:568-577). */
+        RebootStackServersRequest: {
+            /**
+             * @description Reboot the servers in `parallel` or one after another (`serial`). The docs mark it required; the `cx` toolbelt sends it empty when the user gives none, to let Cloud 66 choose (cx stacks.go:163-166).
+             * @example parallel
+             * @enum {string}
+             */
+            strategy: "parallel" | "serial" | "";
+            /**
+             * @description The server group to reboot: `all`, or a role such as `web`, `db`, `haproxy`, `mysql` or `redis`; `web` when not given.
+             * @default web
+             * @example web
+             */
+            group: string;
+        };
+        /** @description A scheduled job of a stack. The 2020 and 2024 docs and the official Go client (job.go:14-23) show `uid`, `type`, `cron`, `status` and `params`; the 2025 docs (api-content v3/endpoints/jobs/list.mdx) show `id`, `command` and `run_on` instead. Only `name`, `created_at` and `updated_at` are in every example, so only they are required (ERRATA E-JOBS-2; the Go struct ignores the timestamps). The Go client unmarshals `params` unconditionally (job.go:29-34), so a server that answers it always sends `params`; it stays optional here only because the 2025 example lacks it. */
+        Job: {
+            /** @description The job's numeric id (2025 docs, and the Go client's `Id`). */
+            id?: number;
+            /**
+             * @description The job UID; use it as `{job_id}` in paths (the Go client does, job.go:88).
+             * @example b375afb170b468c238be44cec1058d0f
+             */
+            uid?: string;
+            /** @description The job name. */
+            name: string;
+            /**
+             * @description The kind of job, such as `DockerHostTaskJob`, `DockerServiceTaskJob` or `RakeJob`; the Go client reads `params` by it (job-factory.go:20-27).
+             * @example DockerHostTaskJob
+             */
+            type?: string;
+            /**
+             * @description The cron schedule of the job; null when it has none.
+             * @example 01 00 1 * *
+             */
+            cron?: string | null;
+            /**
+             * @description The state of the job's last run (the Go client's `JobStatus`, job.go:7-12).
+             *
+             *     | Code | Meaning |
+             *     | ---: | --- |
+             *     | 0 | Updated |
+             *     | 1 | Started |
+             *     | 2 | Success |
+             *     | 3 | Failed |
+             * @enum {integer}
+             */
+            status?: 0 | 1 | 2 | 3;
+            /** @description Whether the job is paused (2024 and 2025 docs). */
+            paused?: boolean;
+            /**
+             * @description The job's settings; their keys depend on `type`: `command` for `DockerHostTaskJob`; `task`, `service_name` and `private_ip` for `DockerServiceTaskJob`; `task` for `RakeJob`.
+             * @example {
+             *       "command": "ls -lta"
+             *     }
+             */
+            params?: {
+                /** @description `DockerHostTaskJob`: the command to run. */
+                command?: string;
+                /** @description `DockerServiceTaskJob` and `RakeJob`: the task to run. */
+                task?: string;
+                /** @description `DockerServiceTaskJob`: the service whose container runs the task. */
+                service_name?: string;
+                /** @description `DockerServiceTaskJob`: the private IP address to run on. */
+                private_ip?: string;
+            };
+            /** @description The command the job runs (2025 docs; older answers put it in `params`). */
+            command?: string;
+            /** @description Where the job runs, such as `all_servers` (2025 docs only). */
+            run_on?: string;
+            /** @description When the job was created (UTC); the 2025 docs show ISO 8601, older docs the legacy form. */
+            created_at: components["schemas"]["IsoTimestamp"] | components["schemas"]["LegacyTimestamp"];
+            /** @description When the job was last updated (UTC); the 2025 docs show ISO 8601, older docs the legacy form. */
+            updated_at: components["schemas"]["IsoTimestamp"] | components["schemas"]["LegacyTimestamp"];
+        };
+        /** @description A page of Job items. */
+        JobPage: {
+            /** @description The items of this page (Job objects). */
+            response: components["schemas"]["Job"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description One Job. */
+        JobEnvelope: {
+            /** @description The job. */
+            response: components["schemas"]["Job"];
+        };
+        /** @description Optional arguments for one run of the job. The official Go client sends no body without arguments (job.go:100-111); the `cx` toolbelt always sends `job_args`, possibly empty (cx jobs-run.go:42-52). */
+        RunJobRequest: {
+            /**
+             * @description Arguments passed to the job's command for this run (each quoted by `cx`).
+             * @example "Arg1"
+             */
+            job_args?: string;
+        };
+        /** @description A background process that Cloud 66 runs on a stack's servers (the official Go client's `Process`, process.go:5-11). */
+        Process: {
+            /** @description The process name, such as `worker`; use it as `{process_name}` in paths. */
+            name: string;
+            /** @description A hash that identifies the process's configuration. */
+            md5: string;
+            /** @description The command the process runs. */
+            command: string;
+            /**
+             * @description How many instances of the process run on each server, by server name.
+             * @example {
+             *       "Caribou": 2
+             *     }
+             */
+            servers: {
+                [key: string]: number;
+            };
+            /** @description How many instances of the process are paused on each server, by server name (read by the official Go client, process.go:10; in no docs example). */
+            servers_pauses?: {
+                [key: string]: number;
+            };
+        };
+        /** @description A page of Process items. */
+        ProcessPage: {
+            /** @description The items of this page (Process objects). */
+            response: components["schemas"]["Process"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /**
+         * @description The number of instances of the process wanted on each server, by server UID.
+         * @example {
+         *       "e63e859d5ab72b0bcf14321f0ffb013d": 4
+         *     }
+         */
+        ServerProcessCount: {
+            [key: string]: number;
+        };
+        /** @description Scale a process: how many instances to run on each server (the 2020 and 2024 docs, and the official Go client, process.go:70-80, which sends `server_count` as an object of integers). */
+        ScaleProcessRequest: {
+            /**
+             * @description The name of the process to scale.
+             * @example scheduler
+             */
+            process_name: string;
+            /** @description The wanted number of instances on each server, by server UID. */
+            server_count: components["schemas"]["ServerProcessCount"];
+        };
+        /** @description The action scaling a process by name (`POST .../processes/{process_name}/scale`). The 2025 docs wrap it in a one-item array (api-content v3/endpoints/processes/scale.mdx:7-22); no client calls this route, so both that and the single action every other write answers are accepted (ERRATA E-JOBS-6). */
+        ProcessScaleActionEnvelope: {
+            /** @description The queued action, or (as the docs show it) an array holding it. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["AsyncAction"][];
+        };
+        /** @description One Process. */
+        ProcessEnvelope: {
+            /** @description The process. */
+            response: components["schemas"]["Process"];
+        };
+        /** @description The answer to viewing one process. The official Go client (process.go:43-58) and cx (processes-scale.go:55-58) read one process wrapped in `response` (current); every docs repository (help-api and developers.cloud66.com `_processes.md:87`, api-content processes/get.mdx:7) shows a page of processes instead. Both are accepted (ERRATA E-JOBS-5). */
+        ProcessAnswer: components["schemas"]["ProcessEnvelope"] | components["schemas"]["ProcessPage"];
+        /** @description Scale the process named in the path. The 2025 docs (api-content v3/endpoints/processes/scale.mdx) name no body fields; this takes `server_count` of the older `POST /processes` route (the path names the process, so there is no `process_name`; ERRATA E-JOBS-4). */
+        ScaleNamedProcessRequest: {
+            /** @description The wanted number of instances on each server, by server UID. */
+            server_count?: components["schemas"]["ServerProcessCount"];
+        };
+        /** @description The service to open a session in (2025 docs; the official Go client sends the same, session.go:20-27). */
+        CreateSessionRequest: {
+            /**
+             * @description The name of the service to open a session in.
+             * @example web
+             */
+            service_name: string;
+        };
+        /** @description A session start as api-content (2025, sessions/create.mdx:11) shows it: not wrapped in `response`, with the session's own status instead of an action's fields. The official Go client reads an action wrapped in `response` (session.go:20-33), the current answer (ERRATA E-JOBS-7). */
+        SessionStartRecord: {
+            /** @description The id of the session start. */
+            id: number;
+            /** @description The user who started the session. */
+            user_id?: number;
+            /** @description What the session belongs to (`stack`). */
+            resource_type?: string;
+            /** @description What was started (`create_session`). */
+            action?: string;
+            /** @description The state of the session start, such as `pending`. */
+            status?: string;
+            /** @description When the session start began. */
+            started_at?: components["schemas"]["IsoTimestamp"];
+            /**
+             * Format: date-time
+             * @description When it finished; null while it runs.
+             */
+            finished_at?: string | null;
+            /** @description When the record was created. */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the record was last updated. */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description The answer to starting a session; the first branch is current (ERRATA E-JOBS-7). */
+        SessionStartAnswer: components["schemas"]["AsyncActionEnvelope"] | components["schemas"]["SessionStartRecord"];
+        /** @description An interactive session in a container of a service. The official Go client reads `uid`, `title`, `service_name`, `command`, `namespace`, `deployment_name`, `pod_name` and `container_name` (session.go:8-17); the 2025 docs' example (api-content v3/endpoints/sessions/fetch.mdx) shows `id`, `status`, `connection_info` and timestamps instead. Only `service_name` and `container_name` are in both, so only they are required. The docs' example is not wrapped in `response`; the answer is (ERRATA E-JOBS-8). */
+        Session: {
+            /** @description The session UID. */
+            uid?: string;
+            /** @description The session's numeric id (2025 docs' example); pass it as `session_id` to fetch this session. */
+            id?: number;
+            /** @description A title for the session. */
+            title?: string;
+            /** @description The service the session is in. */
+            service_name: string;
+            /** @description The command the session runs, such as `/bin/bash`. */
+            command?: string;
+            /** @description The Kubernetes namespace of the session's pod. */
+            namespace?: string;
+            /** @description The Kubernetes deployment of the session's pod. */
+            deployment_name?: string;
+            /** @description The pod the session runs in (`cx run` execs into it, run.go:168-172). */
+            pod_name?: string;
+            /** @description The container the session runs in. */
+            container_name: string;
+            /**
+             * @description The session's state, such as `pending`, `active`, `stopped` or `failed` (2025 docs).
+             * @example active
+             */
+            status?: string;
+            /** @description Where to connect to the session (2025 docs' example). */
+            connection_info?: {
+                /** @description The host to connect to. */
+                host?: string;
+                /** @description The port to connect to. */
+                port?: number;
+                /** @description The user name to connect as. */
+                username?: string;
+            };
+            /** @description When the session was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the session was last updated (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description One Session. */
+        SessionEnvelope: {
+            /** @description The session. */
+            response: components["schemas"]["Session"];
+        };
+        /** @description The answer to fetching a session: wrapped in `response`, as the official Go client reads it (session.go:35-53), or bare, as api-content (2025, sessions/fetch.mdx:7) shows it; the first is current (ERRATA E-JOBS-8). */
+        SessionAnswer: components["schemas"]["SessionEnvelope"] | components["schemas"]["Session"];
         /**
          * @description The status of a backup. The seeds show only 0; the codes are the official Go client's (backups.go:11-14).
          *
@@ -2511,6 +6593,10 @@ export interface components {
              * @description Size of the backup in bytes.
              */
             backup_size: number;
+            /** @description The file name of the backup. Not in any docs example; read by the official Go client (cloud66-oss/cloud66 backups.go:34, `Filename string`), so optional. */
+            file_name?: string | null;
+            /** @description True for a logical (text) backup, false for a binary/physical one; null when the backup task has been pruned and the type is unknown. Not in any docs example; read by the official Go client (cloud66-oss/cloud66 backups.go:49-51, `LogicalBackup *bool`), so optional. */
+            logical_backup?: boolean | null;
         };
         /** @description A page of Backup items. */
         BackupPage: {
@@ -2615,6 +6701,319 @@ export interface components {
             /** @description The backup file link. */
             response: components["schemas"]["BackupFileLink"];
         };
+        /**
+         * @description How a certificate is obtained (closed set; the Go client's constants, ssl-certificate.go:39-40).
+         * @enum {string}
+         */
+        SslCertificateType: "lets_encrypt" | "manual";
+        /**
+         * @description The installation status of a certificate. The examples show 3; the codes are the official Go client's
+         *     (ssl-certificate.go:9-16). The api-content model page's `"active"` string is not accepted (errata E-PLATFORM-7).
+         *
+         *     | Code | Name | Meaning |
+         *     | ---: | --- | --- |
+         *     | -1 | ST_NOT_APPLICABLE | Not applicable |
+         *     | 0 | ST_NOT_INSTALLED | Not installed |
+         *     | 1 | ST_INSTALLING | Installing |
+         *     | 2 | ST_FAILED | Failed |
+         *     | 3 | ST_INSTALLED | Installed |
+         *     | 4 | ST_REMOVING | Removing |
+         * @enum {integer}
+         */
+        SslCertificateStatus: -1 | 0 | 1 | 2 | 3 | 4;
+        /** @description An SSL certificate of a stack: a Let's Encrypt certificate Cloud 66 obtains and renews, or a manual one uploaded by the user. Shape of the endpoint examples (api-content v3/endpoints/stacks/ssl-certificates.mdx, developers.cloud66.com source/includes/_stacks.md) and of the official Go client (cloud66-oss/cloud66 ssl-certificate.go:18-37), which the Terraform provider uses through its fork. */
+        SslCertificate: {
+            /**
+             * @description The certificate's UUID, the `{ssl_certificate_uuid}` path parameter.
+             * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+             */
+            uuid: string;
+            /** @description The certificate's name. */
+            name: string;
+            /** @description The server group the certificate belongs to; null for the stack's web servers. */
+            server_group_id: number | null;
+            /**
+             * @description Comma-separated domain names the certificate covers.
+             * @example www.fyp111.co
+             */
+            server_names: string;
+            /** @description The SHA-256 fingerprint of the certificate; null when it could not be read. */
+            sha256_fingerprint: string | null;
+            /** @description The certificate authority, such as `Let's Encrypt`; null when unknown. */
+            ca_name: string | null;
+            /** @description How the certificate is obtained. */
+            type: components["schemas"]["SslCertificateType"];
+            /** @description Whether the certificate covers wildcard domain names (Let's Encrypt only). */
+            wildcard: boolean;
+            /** @description The DNS provider used for the Let's Encrypt DNS challenge of a wildcard certificate. */
+            dns_provider_uuid: string | null;
+            /** @description Whether SSL is terminated on the load balancer. A boolean in the endpoint examples and the Go client (`bool`); the api-content model page's `"nginx"` string is not accepted (errata E-PLATFORM-7). */
+            ssl_termination: boolean;
+            /** @description Whether an intermediate certificate chain is present. */
+            has_intermediate_cert: boolean;
+            /** @description The installation status of the certificate. */
+            status: components["schemas"]["SslCertificateStatus"];
+            /** @description When the certificate was added (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the certificate was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+            /**
+             * Format: date-time
+             * @description When the certificate expires (UTC); null when unknown.
+             */
+            expires_at: string | null;
+            /** @description Always null in answers (the certificate is write-only). */
+            certificate: null;
+            /** @description Always null in answers (the private key is write-only). */
+            key: null;
+            /** @description Always null in answers (the chain is write-only). */
+            intermediate_certificate: null;
+        };
+        /** @description A page of SslCertificate items. */
+        SslCertificatePage: {
+            /** @description The items of this page (SslCertificate objects). */
+            response: components["schemas"]["SslCertificate"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The fields of a certificate to write. A `manual` certificate needs `certificate` and `key`; a wildcard Let's Encrypt certificate needs `dns_provider_uuid`. The official Go client (and so the Terraform provider) sends its whole `SslCertificate` struct, answer-only fields included with their zero values (`uuid: ""`, `status: 0`, `created_at: "0001-01-01T00:00:00Z"`, nulls); the server ignores those, and they are accepted here (errata E-PLATFORM-8). */
+        SslCertificateFields: {
+            /**
+             * @description Comma-separated domain names.
+             * @example hello.com,world.co.uk
+             */
+            server_names?: string;
+            /**
+             * @description Whether SSL is terminated on the load balancer.
+             * @example true
+             */
+            ssl_termination?: boolean;
+            /** @description How the certificate is obtained. */
+            type?: components["schemas"]["SslCertificateType"];
+            /**
+             * @description Whether the certificate must cover wildcard domain names (Let's Encrypt only).
+             * @example false
+             */
+            wildcard?: boolean;
+            /**
+             * @description The DNS provider for the Let's Encrypt DNS challenge (required for wildcard certificates).
+             * @example dp-fbe3dd78cdc600b187b38c4d4b6b016b
+             */
+            dns_provider_uuid?: string | null;
+            /** @description The PEM certificate (required for manual certificates). */
+            certificate?: string | null;
+            /** @description The PEM private key (required for manual certificates). */
+            key?: string | null;
+            /** @description The PEM intermediate certificate chain (optional, manual certificates). */
+            intermediate_certificate?: string | null;
+            /** @description Ignored (answer-only; the Go client sends `""`). */
+            uuid?: string;
+            /** @description Ignored (answer-only; the Go client sends `""`). */
+            name?: string;
+            /** @description Ignored by the docs; the Go client sends its zero value (0). */
+            server_group_id?: number | null;
+            /** @description Ignored (answer-only; the Go client sends null). */
+            sha256_fingerprint?: string | null;
+            /** @description Ignored (answer-only; the Go client sends null). */
+            ca_name?: string | null;
+            /** @description Ignored (answer-only; the Go client sends false). */
+            has_intermediate_cert?: boolean;
+            /** @description Ignored (answer-only; the Go client sends 0). */
+            status?: number;
+            /** @description Ignored (answer-only; the Go client sends `0001-01-01T00:00:00Z`). */
+            created_at?: string;
+            /** @description Ignored (answer-only; the Go client sends `0001-01-01T00:00:00Z`). */
+            updated_at?: string;
+            /** @description Ignored (answer-only; the Go client sends null). */
+            expires_at?: string | null;
+        };
+        /** @description A new certificate, wrapped in `ssl_certificate` as the docs ask ("POST, PATCH and PUT should use the following object format") and as the Go client sends it (`wrappedSslCertificate`). */
+        CreateSslCertificateRequest: {
+            /** @description The new certificate; `type`, `server_names` and `ssl_termination` are required. */
+            ssl_certificate: components["schemas"]["SslCertificateFields"] & Record<string, never>;
+        };
+        /** @description One SslCertificate. */
+        SslCertificateEnvelope: {
+            /** @description The SSL certificate. */
+            response: components["schemas"]["SslCertificate"];
+        };
+        /** @description New values for a certificate, wrapped in `ssl_certificate` like a new one; every field is optional. */
+        UpdateSslCertificateRequest: {
+            /** @description The fields to change. */
+            ssl_certificate: components["schemas"]["SslCertificateFields"];
+        };
+        /** @description A DNS provider of the account, used for the DNS challenge of wildcard Let's Encrypt certificates. Shape of api-content v3/endpoints/dns-providers/list.mdx and the official Go client (dns-provider.go:8-15). */
+        DnsProvider: {
+            /**
+             * @description The provider's UUID, used as `dns_provider_uuid`.
+             * @example dp-fbe3d478cdc610b187b38c1d2b6b016b
+             */
+            uuid: string;
+            /** @description The DNS service, such as `Cloudflare`. */
+            type: string;
+            /** @description The name the user gave the provider's credentials. */
+            key: string;
+            /** @description The display name (type and key). */
+            display_name: string;
+            /** @description When the provider was added (UTC). */
+            created_at: components["schemas"]["IsoTimestamp"];
+            /** @description When the provider was last updated (UTC). */
+            updated_at: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of DnsProvider items. */
+        DnsProviderPage: {
+            /** @description The items of this page (DnsProvider objects). */
+            response: components["schemas"]["DnsProvider"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A Docker image repository (registry) and the credentials Cloud 66 pulls from it with. The account's list (developers.cloud66.com and help-api source/includes/_image_repositories.md) shows `email` and `*_iso` timestamps; the stack's list (api-content v3/endpoints/image-repositories/list.mdx, 2025) shows `name` and `created_at`/`updated_at`. Both shapes are accepted; only what both show is required (no Go client struct; errata E-PLATFORM-9). */
+        ImageRepository: {
+            /** @description The image repository id, the `{image_repository_id}` path parameter. */
+            id: number;
+            /** @description The repository's name (the stack list, 2025 docs). */
+            name?: string;
+            /** @description The registry URL, with or without a scheme (`https://quay.io`, `quay.io/mycompany/my-app`). */
+            url: string;
+            /** @description The user name Cloud 66 logs in to the registry with. */
+            username: string;
+            /** @description The email address of the registry account (the account list). */
+            email?: string;
+            /** @description When the repository was added (UTC; the account list). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the repository was last updated (UTC; the account list). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the repository was added (UTC; the stack list, 2025 docs). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the repository was last updated (UTC; the stack list, 2025 docs). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of ImageRepository items. */
+        ImageRepositoryPage: {
+            /** @description The items of this page (ImageRepository objects). */
+            response: components["schemas"]["ImageRepository"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description An image repository's registry and credentials (all four required by the docs, for a new one and an edit). */
+        ImageRepositoryRequest: {
+            /**
+             * @description The registry URL.
+             * @example https://quay.io
+             */
+            url: string;
+            /**
+             * @description The email address of the registry account.
+             * @example kickass@company.com
+             */
+            email: string;
+            /**
+             * @description The registry user name.
+             * @example Kickass
+             */
+            username: string;
+            /**
+             * Format: password
+             * @description The registry password (write-only).
+             * @example supersecret
+             */
+            password: string;
+        };
+        /** @description One ImageRepository. */
+        ImageRepositoryEnvelope: {
+            /** @description The image repository. */
+            response: components["schemas"]["ImageRepository"];
+        };
+        /** @description The acknowledgement of a deleted image repository. */
+        ImageRepositoryDeleteResult: {
+            /** @description Whether the repository was deleted. */
+            ok: boolean;
+        };
+        /** @description One ImageRepositoryDeleteResult. */
+        ImageRepositoryDeleteResultEnvelope: {
+            /** @description The acknowledgement. */
+            response: components["schemas"]["ImageRepositoryDeleteResult"];
+        };
+        /** @description One tag of an entity. */
+        EntityTag: {
+            /**
+             * @description The tag.
+             * @example foo
+             */
+            value: string;
+            /** @description Whether Cloud 66 set the tag itself (a system-reserved tag). */
+            reserved: boolean;
+        };
+        /** @description The tags of one entity (a server or a load balancer). Shape of the docs (api-content v3/endpoints/tags/*.mdx, developers.cloud66.com source/includes/_tagging_components.md) and the official Go client (tags.go:7-18). */
+        EntityTags: {
+            /**
+             * @description The kind of entity, such as `server` or `loadbalancer`.
+             * @example loadbalancer
+             */
+            entity_type: string;
+            /**
+             * @description The entity's id, as a string.
+             * @example 17823
+             */
+            entity_id: string;
+            /** @description The entity's tags. Objects in the 2025 docs and the Go client (`[]EntityTag`); plain strings in developers.cloud66.com (2024). Both are accepted (errata E-PLATFORM-10). */
+            tags: (components["schemas"]["EntityTag"] | string)[];
+            /** @description When the entity was first tagged. The docs show the offset without a colon (`+0000`), which `date-time` validators commonly accept but the official Go client's `time.Time` (RFC 3339) does not parse (errata E-PLATFORM-11). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the entity's tags last changed (the same form as `created_at_iso`). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of EntityTags items. */
+        EntityTagsPage: {
+            /** @description The items of this page (EntityTags objects). */
+            response: components["schemas"]["EntityTags"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The tags that replace all tags of the entity. */
+        CreateEntityTagsRequest: {
+            /**
+             * @description The new tags.
+             * @example [
+             *       "foo",
+             *       "bar"
+             *     ]
+             */
+            tags: string[];
+        };
+        /** @description One tag operation. */
+        EntityTagsOperation: {
+            /**
+             * @description What to do with the tags.
+             * @enum {string}
+             */
+            op: "add" | "delete";
+            /** @description The tag values. The official Go client (tags.go:20-40) sends both operations every time, with `null` for an empty Go slice. */
+            tags: string[] | null;
+        };
+        /** @description Tags to add and delete. Deletions run first, then additions; deleting a tag the entity does not have is not an error. */
+        UpdateEntityTagsRequest: {
+            /**
+             * @description The operations to perform.
+             * @example [
+             *       {
+             *         "op": "delete",
+             *         "tags": [
+             *           "tag1",
+             *           "tag2"
+             *         ]
+             *       }
+             *     ]
+             */
+            operations: components["schemas"]["EntityTagsOperation"][];
+        };
+        /** @description The answer to a tag update. The docs show a page of EntityTags (as the other tag operations answer); the official Go client (tags.go:46-47) decodes `response` into one EntityTags object. Both are accepted (errata E-PLATFORM-12). */
+        EntityTagsUpdateResult: {
+            /** @description The entity's tags, as one object (Go client) or a one-item list (docs). */
+            response: components["schemas"]["EntityTags"] | components["schemas"]["EntityTags"][];
+            count?: components["schemas"]["ListCount"];
+            pagination?: components["schemas"]["Pagination"];
+        };
         /** @description A region of a cloud. Optional, because absent from some of the 27 seed examples: `old_id`. */
         CloudRegion: {
             /** @description The region id, used as `region` when creating a stack. */
@@ -2637,32 +7036,224 @@ export interface components {
             name: string;
             /** @description The cloud's display name. */
             display_name: string;
+            /** @description The name of the account's cloud key for this cloud. In the api-content model (v3/models/cloud.mdx) and the official Go client (cloud.go:7, `KeyName string`); absent from the endpoint examples, so optional. */
+            key_name?: string;
+            /** @description The cloud's default server size id. In the api-content model only (v3/models/cloud.mdx), so optional. */
+            default_size?: string;
+            /** @description The cloud's default region id. In the api-content model only (v3/models/cloud.mdx), so optional. */
+            default_region?: string;
             /** @description The regions of the cloud the account can use. */
             regions: components["schemas"]["CloudRegion"][];
             /** @description The server sizes of the cloud the account can use. */
             server_sizes: components["schemas"]["CloudServerSize"][];
         };
-        /** @description A page of Cloud items. */
-        CloudPage: {
-            /** @description The items of this page (Cloud objects). */
+        /** @description The clouds of the account. The seeds and the 2020/2024 docs page the list (`count`, `pagination`); the 2025 docs (api-content v3/endpoints/clouds/list.mdx) show the bare list, and the official Go client (cloud.go:21-28) reads only `response`; so both are optional here (errata E-PLATFORM-6). */
+        CloudList: {
+            /** @description The clouds (Cloud objects). */
             response: components["schemas"]["Cloud"][];
-            count: components["schemas"]["ListCount"];
-            pagination: components["schemas"]["Pagination"];
+            count?: components["schemas"]["ListCount"];
+            pagination?: components["schemas"]["Pagination"];
         };
         /** @description One Cloud. */
         CloudEnvelope: {
             /** @description The cloud. */
             response: components["schemas"]["Cloud"];
         };
-        /** @description An account the caller belongs to. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `created_at`, `updated_at`. */
+        /** @description One cloud's server sizes and regions. */
+        ReferenceCloud: {
+            /**
+             * @description Server sizes, keyed by size id, with a description of each (CPU, RAM).
+             * @example {
+             *       "t3.micro": "1 vCPU, 1 GB RAM"
+             *     }
+             */
+            sizes?: {
+                [key: string]: string;
+            };
+            /**
+             * @description Regions, keyed by region id, with the display name of each.
+             * @example {
+             *       "us-east-1": "US East (N. Virginia)"
+             *     }
+             */
+            regions?: {
+                [key: string]: string;
+            };
+        };
+        /** @description Reference data of the clouds Cloud 66 supports, as api-content v3/endpoints/reference/clouds.mdx shows it: NOT wrapped in `response`. Without parameters, an object keyed by cloud id; with `cloud`, that cloud's data alone ("flattened"); with `filter`, only the requested kind of data, in a form the docs do not show. */
+        ReferenceClouds: {
+            [key: string]: components["schemas"]["ReferenceCloud"];
+        } | components["schemas"]["ReferenceCloud"] | (Record<string, never> | unknown[]);
+        /** @description One Nginx module. */
+        ReferenceNginxModule: {
+            /**
+             * @description The module's display name.
+             * @example GeoIP Module
+             */
+            name: string;
+            /** @description What the module does. */
+            description: string;
+            /**
+             * @description The module's version.
+             * @example 1.0
+             */
+            version?: string;
+        };
+        /** @description The Nginx modules a stack's web servers can use, keyed by module id (such as `http_geoip_module`); NOT wrapped in `response` (api-content v3/endpoints/reference/nginx-modules.mdx). */
+        ReferenceNginxModules: {
+            [key: string]: components["schemas"]["ReferenceNginxModule"];
+        };
+        /** @description A node of a cluster. */
+        ClusterNode: {
+            /** @description The node's name. */
+            name?: string;
+            /** @description The node's Kubernetes status, such as `Ready`. */
+            status?: string;
+            /** @description The node's cloud instance type. */
+            instance_type?: string;
+            /**
+             * @description The node's capacity, as Kubernetes quantities (strings).
+             * @example {
+             *       "cpu": "2",
+             *       "memory": "8Gi",
+             *       "pods": "29"
+             *     }
+             */
+            capacity?: {
+                [key: string]: string;
+            };
+        };
+        /** @description A Kubernetes cluster the user can access. Shape of api-content v3/endpoints/clusters/list.mdx and show.mdx; no client struct exists, so only the identity fields are required. */
+        Cluster: {
+            /** @description The cluster's numeric id. */
+            id: number;
+            /**
+             * @description The cluster's UID, the `{cluster_id}` path parameter.
+             * @example 5999b763474b0eafa5fafb64bff0ba80
+             */
+            uid: string;
+            /** @description The cluster's name. */
+            name: string;
+            /** @description The cluster's environment, such as `production`. */
+            environment?: string;
+            /** @description The cloud the cluster runs on, by display name (`AWS`). */
+            cloud?: string;
+            /** @description The cloud region (shown for a single cluster). */
+            region?: string;
+            /** @description The cluster's status code (the docs show 1 and do not list the codes). */
+            status?: number;
+            /** @description The cluster's health code (the docs show 3 and do not list the codes). */
+            health?: number;
+            /**
+             * @description The Kubernetes version.
+             * @example 1.28.2
+             */
+            kubernetes_version?: string;
+            /** @description The number of nodes. */
+            node_count?: number;
+            /** @description The cluster's nodes (shown for a single cluster). */
+            nodes?: components["schemas"]["ClusterNode"][];
+            /** @description When the cluster was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the cluster was last updated (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the cluster was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the cluster was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of Cluster items. */
+        ClusterPage: {
+            /** @description The items of this page (Cluster objects). */
+            response: components["schemas"]["Cluster"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description One Cluster. */
+        ClusterEnvelope: {
+            /** @description The cluster. */
+            response: components["schemas"]["Cluster"];
+        };
+        /** @description What creating a cluster answers today (api-content v3/endpoints/clusters/create.mdx). */
+        ClusterNotImplemented: {
+            /**
+             * @description Why nothing was created.
+             * @example Not implemented yet
+             */
+            message: string;
+            /**
+             * @description Always `not_implemented`.
+             * @constant
+             */
+            status: "not_implemented";
+        };
+        /** @description One ClusterNotImplemented. */
+        ClusterNotImplementedEnvelope: {
+            /** @description The refusal. */
+            response: components["schemas"]["ClusterNotImplemented"];
+        };
+        /** @description The action rebooting a cluster's servers as api-content v3/endpoints/clusters/reboot-servers.mdx shows it: `status` and `action_type` rather than the stack action's `action` and `user`, an integer `resource_id` and `created_at`/`updated_at` (errata E-PLATFORM-13). Poll it like a stack action. */
+        ClusterRebootAction: {
+            /** @description The action's id. */
+            id: number;
+            /** @description The action's status, such as `queued`. */
+            status?: string;
+            /** @description The kind of action, such as `stack_reboot`. */
+            action_type?: string;
+            /** @description The kind of resource acted on, such as `stack`. */
+            resource_type?: string;
+            /** @description The id of the resource acted on. */
+            resource_id?: number | string;
+            /** @description What started the action, such as `api`. */
+            started_via?: string;
+            /**
+             * Format: date-time
+             * @description When the action started; null while queued.
+             */
+            started_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the action finished; null while running.
+             */
+            finished_at?: string | null;
+            /** @description Whether the action succeeded; null while running. */
+            finished_success?: boolean | null;
+            /** @description The system message of the finished action, if any. */
+            finished_message?: string | null;
+            /** @description When the action was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the action was last updated (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description The action rebooting the servers: the stack action shape (AsyncAction) that the rest of the API answers, or the shape the cluster docs show. */
+        ClusterRebootEnvelope: {
+            /** @description The queued action. */
+            response: components["schemas"]["AsyncAction"] | components["schemas"]["ClusterRebootAction"];
+        };
+        /** @description A cloud server of the account that Cloud 66 does not manage (the official Go client, account.go:10, reads only `id` and `vendor`). */
+        UnmanagedServer: {
+            /**
+             * @description The cloud provider's id of the server (a string, as the Go client reads it).
+             * @example i-0123456789abcdef0
+             */
+            id: string;
+            /** @description The server's name at the cloud provider. */
+            name: string;
+            /**
+             * @description The cloud provider, such as `aws`.
+             * @example aws
+             */
+            vendor: string;
+        };
+        /** @description An account the caller belongs to. Optional, because in no seed example (from the rendered docs' tables, the official Go client or newer responses): `created_at`, `updated_at`. Optional, because only the newest docs (api-content, 2025) and the official Go client (account.go:15) show them, not the 2015 seeds: `friendly_name`, `current_account`, `unmanaged_servers`, `server_registration_script`, `configstore_namespace`. */
         Account: {
             /** @description The account id. */
             id: number;
             /**
              * Format: email
-             * @description The email address of the account owner.
+             * @description The email address of the account owner (null when the account has none, as the newest docs' model says).
              */
-            owner: string;
+            owner: string | null;
             /** @description When the account was created, in ISO 8601 (UTC). */
             created_at_iso: components["schemas"]["IsoTimestamp"];
             /** @description When the account was last updated, in ISO 8601 (UTC). */
@@ -2675,6 +7266,22 @@ export interface components {
             stack_count: number;
             /** @description The clouds the account's stacks use. */
             used_clouds: string[];
+            /**
+             * @description The human-readable account name set by the user (the Go client reads it as the account's `Name`).
+             * @example My Company Account
+             */
+            friendly_name?: string | null;
+            /** @description Whether this account is the caller's primary account. */
+            current_account?: boolean;
+            /** @description Servers of the account's clouds that Cloud 66 does not manage. Filled only when the request sets `include_servers=true` and only for the caller's primary account; otherwise null. */
+            unmanaged_servers?: components["schemas"]["UnmanagedServer"][] | null;
+            /** @description The shell command that registers a new server with this account. */
+            server_registration_script?: string | null;
+            /**
+             * Format: uuid
+             * @description The UUID of the account's configuration store (configstore) namespace.
+             */
+            configstore_namespace?: string | null;
         };
         /** @description A page of Account items. */
         AccountPage: {
@@ -2687,6 +7294,134 @@ export interface components {
         AccountEnvelope: {
             /** @description The account. */
             response: components["schemas"]["Account"];
+        };
+        /** @description A deploy gateway: a bastion (jump) server that Cloud 66 reaches the account's servers through. Shape of the docs (api-content v3/endpoints/gateway/list.mdx, developers.cloud66.com and help-api source/includes/_gateway.md) and of the official Go client (cloud66-oss/cloud66 gateway.go:8-20). */
+        Gateway: {
+            /** @description The gateway id. */
+            id: number;
+            /** @description The gateway name. */
+            name: string;
+            /** @description The user name to connect to the bastion server with. */
+            username: string | null;
+            /** @description The public IP address or DNS name of the bastion server. */
+            address: string | null;
+            /** @description The private IP address or DNS name of the bastion server. */
+            private_ip: string | null;
+            /**
+             * @description Until when the gateway's key is available, as an ISO 8601 date and time (a string in the official Go client, so not constrained to `date-time`); null when no key is held.
+             * @example 2016-02-01T14:46:38Z
+             */
+            ttl: string | null;
+            /** @description A placeholder (`N/A`) or truncated preview of the private key; the key itself is never returned. */
+            content: string | null;
+            /** @description When the gateway was created (UTC). */
+            created_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description When the gateway was last updated (UTC). */
+            updated_at_iso: components["schemas"]["IsoTimestamp"];
+            /** @description The email address of the user who created the gateway. */
+            created_by: string | null;
+            /** @description The email address of the user who last updated the gateway. */
+            updated_by: string | null;
+        };
+        /** @description A page of Gateway items. */
+        GatewayPage: {
+            /** @description The items of this page (Gateway objects). */
+            response: components["schemas"]["Gateway"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A new gateway. `name` is required; the rest is optional. The official Go client (gateway.go:32-56) sends `name`, `address`, `private_ip` and `username`, empty strings for those not given. */
+        CreateGatewayRequest: {
+            /**
+             * @description The new gateway's name.
+             * @example aws_bastion
+             */
+            name: string;
+            /**
+             * @description The user name of the bastion server.
+             * @example ec2-usr
+             */
+            username?: string;
+            /**
+             * @description The public IP address or DNS name of the bastion server.
+             * @example 1.1.1.1
+             */
+            address?: string;
+            /**
+             * @description For how many seconds the gateway's key is available.
+             * @example 3600
+             */
+            ttl?: number;
+            /**
+             * @description The private IP address or DNS name of the bastion server.
+             * @example 2.2.2.2
+             */
+            private_ip?: string;
+            /**
+             * @description The private key of the bastion server.
+             * @example xxxxxxxx
+             */
+            content?: string;
+        };
+        /** @description The acknowledgement of a gateway write (the docs show `{"ok": true}` and nothing else). */
+        GatewayWriteResult: {
+            /** @description Whether the server accepted the request. */
+            ok: boolean;
+            /** @description A human-readable message, when the server gives one. */
+            message?: string;
+        };
+        /** @description One GatewayWriteResult. */
+        GatewayWriteResultEnvelope: {
+            /** @description The acknowledgement. */
+            response: components["schemas"]["GatewayWriteResult"];
+        };
+        /** @description New values for a gateway; every field is optional. The official Go client (gateway.go:72-93) sends `content` (the key) and `ttl` (0 when not given). */
+        UpdateGatewayRequest: {
+            /**
+             * @description The gateway's new name.
+             * @example new_gateway_name
+             */
+            name?: string;
+            /**
+             * @description The user name of the bastion server.
+             * @example ubuntu
+             */
+            username?: string;
+            /**
+             * @description The public IP address or DNS name of the bastion server.
+             * @example 1.2.3.4
+             */
+            address?: string;
+            /**
+             * @description For how many seconds the gateway's key is available.
+             * @example 3600
+             */
+            ttl?: number;
+            /**
+             * @description The private IP address or DNS name of the bastion server.
+             * @example 2.2.2.2
+             */
+            private_ip?: string;
+            /**
+             * @description The private key of the bastion server.
+             * @example xxxxxxxx
+             */
+            content?: string;
+        };
+        /** @description A one-time password that Cloud 66 clients use to sign the calling user in to the web dashboard. */
+        AccountOtp: {
+            /** @description Whether an OTP was generated. */
+            ok: boolean;
+            /**
+             * @description The one-time password.
+             * @example abc123def456ghi789jkl012mno345pqr678stu901vwx234
+             */
+            otp: string;
+        };
+        /** @description One AccountOtp. */
+        AccountOtpEnvelope: {
+            /** @description The one-time password. */
+            response: components["schemas"]["AccountOtp"];
         };
         /** @description A user's membership of an account. */
         AccountMembership: {
@@ -2711,6 +7446,74 @@ export interface components {
             stack: components["schemas"]["StackUid"];
             /** @description The access level, such as code 60, `admin`. */
             access_level: components["schemas"]["CodeMeaning"];
+        };
+        /** @description A user's permissions on an account (every docs example and the official Go client, user.go:14, show all of them). */
+        AccountProfile: {
+            /** @description May create stacks. */
+            can_create_stack: boolean;
+            /** @description May administer the account's users. */
+            can_admin_users: boolean;
+            /** @description May manage payments. */
+            can_payment: boolean;
+            /** @description May add cloud provider keys. */
+            can_add_cloud_key: boolean;
+            /** @description May delete cloud provider keys. */
+            can_del_cloud_key: boolean;
+            /** @description May view the account's notifications. */
+            can_view_acc_notifications: boolean;
+            /** @description May edit the account's notifications. */
+            can_edit_acc_notifications: boolean;
+            /** @description May view the audit log. */
+            can_view_audit: boolean;
+            /** @description May view the Docker image key. */
+            can_view_docker_img_key: boolean;
+            /** @description May delete SSH keys. */
+            can_del_ssh_key: boolean;
+            /** @description May edit personal access tokens. */
+            can_edit_personal_token: boolean;
+            /** @description May remove authorized applications. */
+            can_del_authorized_app: boolean;
+            /** @description May view custom environments. */
+            can_view_custom_env: boolean;
+            /** @description May edit custom environments. */
+            can_edit_custom_env: boolean;
+            /** @description May add developer applications. */
+            can_add_developers_app: boolean;
+            /** @description May delete developer applications. */
+            can_del_developers_app: boolean;
+            /** @description May edit the Git key. */
+            can_edit_git_key: boolean;
+            /** @description May edit gateways. */
+            can_edit_gateway: boolean;
+            /** @description The roles the user gets on the account's stacks by default, such as `Viewer` or `Administrator`. */
+            default_roles: string[];
+        };
+        /** @description A user's role on one stack. */
+        StackProfile: {
+            /** @description The stack UID. */
+            stack_uid: components["schemas"]["StackUid"];
+            /** @description The role, such as `Administrator`, `Deployer` or `Viewer`. */
+            role: string;
+        };
+        /** @description An access control entry of a user (official Go client, user.go:36). Optional, because no example shows one: all its properties. */
+        AclEntry: {
+            /** @description The account id. */
+            account_id?: number;
+            /** @description The entity the entry applies to. */
+            entity_uri?: string;
+            /** @description The action allowed. */
+            action?: string;
+        };
+        /** @description A user's permissions: on the account and per stack. Optional, because only the official Go client (user.go:42) shows them: `acls_profile`, `override`. */
+        AccessProfile: {
+            /** @description The user's permissions on the account. */
+            account_profile: components["schemas"]["AccountProfile"];
+            /** @description The user's role on each stack. */
+            stack_profiles: components["schemas"]["StackProfile"][];
+            /** @description Access control entries of the user. */
+            acls_profile?: components["schemas"]["AclEntry"][] | null;
+            /** @description Whether the stack profiles override the account's default roles. */
+            override?: boolean;
         };
         /**
          * @description The kind of device.
@@ -2752,7 +7555,7 @@ export interface components {
             /** @description When the device was last updated, in ISO 8601 (UTC). */
             updated_at_iso: components["schemas"]["IsoTimestamp"];
         };
-        /** @description A user the caller has access to. */
+        /** @description A user the caller has access to. Two shapes of its permissions are accepted: `accounts` and `access_rights` (the 2015 seeds) and `access_profile` (the docs since 2016 and the official Go client, user.go:49); ERRATA E-ACCOUNTS-USERS-1. Optional, because the newest docs' user list (api-content v3/endpoints/users/list.mdx) leaves them out: `github_login`, `last_login`, `devices`, `cloud_status`. */
         User: {
             /** @description The user id. */
             id: number;
@@ -2763,10 +7566,12 @@ export interface components {
             email: string;
             /** @description The id of the user's primary account. */
             primary_account_id: number;
-            /** @description The accounts the user belongs to and the user's role in each. */
-            accounts: components["schemas"]["AccountMembership"][];
-            /** @description The user's access level on each stack. */
-            access_rights: components["schemas"]["AccessRight"][];
+            /** @description The accounts the user belongs to and the user's role in each (2015 seeds; replaced by `access_profile`). */
+            accounts?: components["schemas"]["AccountMembership"][];
+            /** @description The user's access level on each stack (2015 seeds; replaced by `access_profile`). */
+            access_rights?: components["schemas"]["AccessRight"][];
+            /** @description The user's permissions on the account and its stacks (since 2016). */
+            access_profile?: components["schemas"]["AccessProfile"];
             /** @description Whether the user is locked out. */
             locked: boolean;
             /** @description Whether the user uses two-factor authentication. */
@@ -2778,20 +7583,20 @@ export interface components {
             /** @description Whether the user is in the developer program. */
             developer_program: boolean;
             /** @description Whether the user signs in with GitHub. */
-            github_login: boolean;
+            github_login?: boolean;
             /**
              * Format: date-time
              * @description When the user last signed in.
              */
-            last_login: string | null;
+            last_login?: string | null;
             /** @description The user's mobile devices. */
-            devices: components["schemas"]["Device"][];
+            devices?: components["schemas"]["Device"][];
             /** @description When the user was created (UTC). */
             created_at: components["schemas"]["IsoTimestamp"];
             /** @description When the user was last updated (UTC). */
             updated_at: components["schemas"]["IsoTimestamp"];
-            /** @description The status of the user's cloud accounts, such as `partial`. */
-            cloud_status: string | null;
+            /** @description The status of the user's cloud accounts, such as `partial` or `healthy`. */
+            cloud_status?: string | null;
         };
         /** @description A page of User items. */
         UserPage: {
@@ -2804,6 +7609,56 @@ export interface components {
         UserEnvelope: {
             /** @description The user. */
             response: components["schemas"]["User"];
+        };
+        /** @description The user, as `GET /users/{user_id}` answers it (the docs say to send that payload back; the official Go client sends its whole User, user.go:116). Only changes to `access_profile` are applied. */
+        UpdateUserRequest: {
+            /** @description The user id. */
+            id?: number;
+            /**
+             * Format: email
+             * @description The user's email address (not changed).
+             */
+            email?: string;
+            /** @description The id of the user's primary account (not changed). */
+            primary_account_id?: number;
+            /** @description Whether the user is locked out (not changed). */
+            locked?: boolean;
+            /** @description The new permissions of the user on the account and its stacks. */
+            access_profile?: components["schemas"]["AccessProfile"];
+            /** @description Not changed. */
+            uses_tfa?: boolean;
+            /** @description Not changed. */
+            timezone?: string;
+            /** @description Not changed. */
+            has_valid_phone?: boolean;
+            /** @description Not changed. */
+            developer_program?: boolean;
+            /** @description Not changed. */
+            github_login?: boolean;
+            /** @description Not changed. */
+            last_login?: string | null;
+            /** @description Not changed. */
+            devices?: unknown;
+            /** @description Not changed. */
+            created_at?: string | null;
+            /** @description Not changed. */
+            updated_at?: string | null;
+            /** @description Not changed. */
+            cloud_status?: string | null;
+        };
+        /** @description The updated user: wrapped in `response` (what the official Go client reads, user.go:116 and cloud66.go:229) or bare, as the docs show it (api-content v3/endpoints/users/update.mdx, developers.cloud66.com _users.md:287); ERRATA E-ACCOUNTS-USERS-3. */
+        UpdatedUserResponse: components["schemas"]["UserEnvelope"] | components["schemas"]["User"];
+        /** @description The new details of a registered mobile device, and its token. */
+        UpdateDeviceByTokenRequest: {
+            /** @description The kind of device. */
+            device_type: components["schemas"]["DeviceType"];
+            /** @description The device's platform within its kind. */
+            sub_type: components["schemas"]["DeviceSubType"];
+            /**
+             * @description The token of the device to update.
+             * @example htyukjbnnmshthkr
+             */
+            token: string;
         };
         /** @description A mobile device to register for the user. */
         CreateDeviceRequest: {
@@ -2828,6 +7683,1117 @@ export interface components {
             device_type: components["schemas"]["DeviceType"];
             /** @description The device's platform within its kind. */
             sub_type: components["schemas"]["DeviceSubType"];
+        };
+        /** @description Credentials for the caller's Cloud 66 container image registry (official Go client, user.go:67). */
+        RegistryCredentials: {
+            /** @description The registry user name. */
+            username: string;
+            /** @description The registry password or token. */
+            secret: string;
+        };
+        /** @description One RegistryCredentials. */
+        RegistryCredentialsEnvelope: {
+            /** @description The registry credentials. */
+            response: components["schemas"]["RegistryCredentials"];
+        };
+        /** @description The SSH public key the calling user accesses servers with. */
+        AccessPublicKey: {
+            /**
+             * @description The public key (OpenSSH format).
+             * @example ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIC66 user@example.com
+             */
+            public_key: string;
+        };
+        /** @description One AccessPublicKey. */
+        AccessPublicKeyEnvelope: {
+            /** @description The access public key. */
+            response: components["schemas"]["AccessPublicKey"];
+        };
+        /** @description The new SSH access public key of the calling user. */
+        SetAccessPublicKeyRequest: {
+            /**
+             * @description The public key, Base64-encoded (the official Go client encodes it so, ssh_keys.go:28).
+             * @example c3NoLWVkMjU1MTkgQUFBQUMzTnphQzFsWkRJMU5URTVBQUFBSUM2NiB1c2VyQGV4YW1wbGUuY29t
+             */
+            public_key: string;
+        };
+        /** @description The answer to setting the access public key. No source shows its body (the official Go client reads none, ssh_keys.go:28); like other writes it is wrapped in `response`, whose content is not described. */
+        AccessPublicKeyUpdateEnvelope: {
+            /** @description Not documented. */
+            response?: unknown;
+        };
+        /** @description The audience and scope of the JWT to issue. */
+        FetchJwtRequest: {
+            /**
+             * @description The requested token scope: `log.write` or `log.read`.
+             * @example log.write
+             */
+            scope: string;
+            /**
+             * @description The token audience; only `cloud66.halo` (the Halo logging service) is known.
+             * @example cloud66.halo
+             */
+            aud: string;
+        };
+        /** @description A JWT, wrapped in `response` (the official Go client decodes `response` into a string, account.go:97). */
+        JwtEnvelope: {
+            /**
+             * @description The signed JWT.
+             * @example eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJpc3MiOiJjbG91ZDY2LmNlbnRyYWwifQ.signature
+             */
+            response: string;
+        };
+        /** @description The JWT: wrapped in `response` (what the official Go client reads, account.go:97 and cloud66.go:229) or the bare JSON string the docs showed (api-content v3/endpoints/authorization/jwt-fetch.mdx until ac4ab36); ERRATA E-ACCOUNTS-USERS-6. */
+        JwtResponse: components["schemas"]["JwtEnvelope"] | string;
+        /** @description The answer to a ping. Optional, because only the authenticated ping answers them: `user_id`, `account_id`, `user_name`, `account_name`. */
+        PingResult: {
+            /** @description Always true when the API answers. */
+            ok: boolean;
+            /** @description A confirmation message; the authenticated ping names the user and account ids. */
+            message: string;
+            /** @description The id of the caller (authenticated ping only). */
+            user_id?: number;
+            /** @description The id of the caller's current account (authenticated ping only). */
+            account_id?: number;
+            /** @description The caller's display name (authenticated ping only). */
+            user_name?: string;
+            /** @description The current account's display name (authenticated ping only). */
+            account_name?: string;
+        };
+        /** @description One PingResult, wrapped in `response` as every answer is (the official Go client unwraps it, ping.go:4). */
+        PingEnvelope: {
+            /** @description The ping result. */
+            response: components["schemas"]["PingResult"];
+        };
+        /** @description The answer to a ping: wrapped in `response` (what the official Go client reads, ping.go and cloud66.go:229), or the bare object the newest docs show (api-content v3/endpoints/ping/*.mdx); ERRATA E-ACCOUNTS-USERS-6. */
+        PingResponse: components["schemas"]["PingEnvelope"] | components["schemas"]["PingResult"];
+        /**
+         * @description Which stack of the group receives the traffic, by number: the official Go client sends and reads it as an
+         *     integer (failover-group.go:9-14, `CurrentStackType int`), as developers.cloud66.com documents it.
+         *
+         *     | Number | Stack |
+         *     | ---: | --- |
+         *     | 1 | the primary stack |
+         *     | 2 | the secondary stack |
+         * @enum {integer}
+         */
+        FailoverGroupStackNumber: 1 | 2;
+        /** @description A failover group (elastic address): a stable address (a `*.cloud66.net` host name or an IP address) that points at the primary or the secondary of two stacks and can be switched between them. The fields are those of the official Go client's `FailoverGroup` (failover-group.go:16-28) and of developers.cloud66.com; `/elastic_addresses` answers the same object as ElasticAddress. */
+        FailoverGroup: {
+            /**
+             * @description The failover group UID (the `{failover_group_uid}` path parameter).
+             * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+             */
+            uid: string;
+            /**
+             * @description The address of the group, a host name such as `958-797-516.cloud66.net` or an IP address.
+             * @example 958-797-516.cloud66.net
+             */
+            address: string;
+            /** @description Which stack the group points at (1 primary, 2 secondary). */
+            current_stack: components["schemas"]["FailoverGroupStackNumber"];
+            /** @description The UID of the primary stack; null when none is set. */
+            primary_stack_uid?: string | null;
+            /** @description The name of the primary stack; null when none is set. */
+            primary_stack_name?: string | null;
+            /** @description The UID of the secondary stack; null when none is set. */
+            secondary_stack_uid?: string | null;
+            /** @description The name of the secondary stack; null when none is set. */
+            secondary_stack_name?: string | null;
+            /** @description Whether the group is switching between its stacks right now. */
+            busy_toggling?: boolean;
+            /** @description Whether the caller may only read (not edit) the group. */
+            readonly?: boolean;
+            /** @description When the group was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the group was last updated (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description All failover groups of the account. Not paged: developers.cloud66.com shows `count` and no `pagination`, the newest docs neither, and the official Go client reads no pagination here. */
+        FailoverGroupList: {
+            /** @description The failover groups (FailoverGroup objects). */
+            response: components["schemas"]["FailoverGroup"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /**
+         * @description Which stack of the group receives the traffic, by number (1 primary, 2 secondary: the official Go client,
+         *     developers.cloud66.com) or by name (`primary`, `secondary`: Cloud 66's newest docs, api-content 2025-09). Both
+         *     are accepted where the newest docs show names (ERRATA E-DATANET-4); a Go client can only read the number.
+         */
+        FailoverGroupCurrentStack: components["schemas"]["FailoverGroupStackNumber"] | ("primary" | "secondary");
+        /** @description The stacks of a failover group and which one it points at. Every field is optional; on update a field left out keeps its value and an empty string for a stack UID removes that stack from the group. The official Go client sends all three, with `null` for the ones it does not set (failover-group.go:49-53). */
+        FailoverGroupRequest: {
+            /**
+             * @description The UID of the primary stack; an empty string (on update) removes it.
+             * @example bf13586c5c8fbd6272f9ce78c74aea6c
+             */
+            primary_stack_uid?: string | null;
+            /**
+             * @description The UID of the secondary stack; an empty string (on update) removes it.
+             * @example 5999b763474b0eafa5fafb64bff0ba80
+             */
+            secondary_stack_uid?: string | null;
+            /** @description Which stack the group points at (1 or `primary`, 2 or `secondary`); null leaves it unchanged. */
+            current_stack?: components["schemas"]["FailoverGroupCurrentStack"] | null;
+        };
+        /** @description The answer to a failover group write: `{ok, message}` in both docs' current pages; one api-content revision (f76f3f5, 2025-09-03) showed the group itself for create and update, also accepted (ERRATA E-DATANET-5). The official Go client reads nothing from it. */
+        FailoverGroupResultEnvelope: {
+            /** @description The outcome, or the group. */
+            response: components["schemas"]["OperationResult"] | components["schemas"]["FailoverGroup"];
+        };
+        /** @description An elastic address: the failover group as Cloud 66's newest docs (api-content 2025-09) show it under `/elastic_addresses`. The same object as FailoverGroup (the official Go client's `FailoverGroup` and both docs' models), except that `current_stack` may also be a name (`primary`, `secondary`; ERRATA E-DATANET-4); the newest docs' list example also shows `id`, `primary_stack`, `secondary_stack`, `status`, `cloud` and `region`, described here too. */
+        ElasticAddress: {
+            /**
+             * @description The elastic address UID (the `{elastic_address_uid}` path parameter).
+             * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+             */
+            uid: string;
+            /** @description A numeric id (only in the newest docs' list example). */
+            id?: number;
+            /**
+             * @description The address of the group, a host name such as `958-797-516.cloud66.net` or an IP address.
+             * @example 958-797-516.cloud66.net
+             */
+            address: string;
+            /** @description Which stack the address points at, by number or by name. */
+            current_stack: components["schemas"]["FailoverGroupCurrentStack"];
+            /** @description The UID of the primary stack; null when none is set. */
+            primary_stack_uid?: string | null;
+            /** @description The name of the primary stack; null when none is set. */
+            primary_stack_name?: string | null;
+            /** @description The UID of the secondary stack; null when none is set. */
+            secondary_stack_uid?: string | null;
+            /** @description The name of the secondary stack; null when none is set. */
+            secondary_stack_name?: string | null;
+            /** @description The name of the primary stack (only in the newest docs' list example; elsewhere `primary_stack_name`). */
+            primary_stack?: string | null;
+            /** @description The name of the secondary stack (only in the newest docs' list example; elsewhere `secondary_stack_name`). */
+            secondary_stack?: string | null;
+            /** @description Whether the group is switching between its stacks right now. */
+            busy_toggling?: boolean;
+            /** @description Whether the caller may only read (not edit) the group. */
+            readonly?: boolean;
+            /** @description The state of the group, such as `active` (only in the newest docs' list example). */
+            status?: string;
+            /** @description The cloud provider of the address, such as `AWS` (only in the newest docs' list example). */
+            cloud?: string;
+            /** @description The cloud region of the address, such as `us-east-1` (only in the newest docs' list example). */
+            region?: string;
+            /** @description When the group was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the group was last updated (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description All elastic addresses (failover groups) of the account, as the newest docs show them: not paged, no `count`. */
+        ElasticAddressList: {
+            /** @description The elastic addresses (ElasticAddress objects). */
+            response: components["schemas"]["ElasticAddress"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /** @description An on-premises record of the account: a named configuration the official Go client lists, reads and saves (onprem.go:8-14). No docs show one, so nothing is marked required; every field is the Go struct's. */
+        Onprem: {
+            /**
+             * @description The UID of the record (the `{onprem_uid}` path parameter).
+             * @example op-7f3c2a9d1e
+             */
+            uid?: string;
+            /** @description The name of the record. */
+            name?: string;
+            /** @description Its configuration, any JSON value (the Go client keeps it as `interface{}`). */
+            config?: unknown;
+            /** @description When the record was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the record was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description All on-premises records of the account (not paged; the official Go client reads no pagination). */
+        OnpremList: {
+            /** @description The records (Onprem objects). */
+            response: components["schemas"]["Onprem"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /** @description One Onprem. */
+        OnpremEnvelope: {
+            /** @description The on-premises record. */
+            response: components["schemas"]["Onprem"];
+        };
+        /** @description The record to save. The official Go client sends the whole `Onprem` struct back (onprem.go:27), timestamps included (`0001-01-01T00:00:00Z` when it never read them). */
+        UpdateOnpremRequest: {
+            /** @description The UID of the record (the same as the path). */
+            uid?: string;
+            /** @description The name of the record. */
+            name?: string;
+            /** @description The configuration, any JSON value. */
+            config?: unknown;
+            /** @description Sent back as read; ignored. */
+            created_at_iso?: string;
+            /** @description Sent back as read; ignored. */
+            updated_at_iso?: string;
+        };
+        /**
+         * @description The severity of an operation log entry (the official Go client's `OperationLogSeverity*`, operation.go:9-16).
+         *
+         *     | Value | Severity |
+         *     | ---: | --- |
+         *     | 0 | trace |
+         *     | 1 | debug |
+         *     | 2 | info |
+         *     | 3 | notice |
+         *     | 4 | warn |
+         *     | 5 | error |
+         * @enum {integer}
+         */
+        OperationLogSeverity: 0 | 1 | 2 | 3 | 4 | 5;
+        /** @description One log entry of an operation (the official Go client's `OperationLogEntry`, operation.go:20-34; the keys are terse on purpose). */
+        OperationLogEntry: {
+            v: components["schemas"]["OperationLogSeverity"];
+            /** @description The log message. */
+            m: string;
+            /** @description When the entry was logged (RFC 3339). */
+            t: components["schemas"]["IsoTimestamp"];
+            /** @description The source operation when the entry is nested under a parent; null for root entries. */
+            s?: string | null;
+            /** @description The echelon, the depth from the root operation (0 is the root). */
+            e?: number;
+            /** @description The UID of the child operation that produced the entry; only present with `include_children=true` and when the entry came from a descendant. */
+            operation_uid?: string | null;
+        };
+        /** @description A page of OperationLogEntry items. */
+        OperationLogPage: {
+            /** @description The items of this page (OperationLogEntry objects). */
+            response: components["schemas"]["OperationLogEntry"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description An agent work queue (the official Go client's `Queue`, queue.go:5-7). */
+        Queue: {
+            /**
+             * @description The name of the queue, such as `skycap_render_queue`.
+             * @example skycap_render_queue
+             */
+            name: string;
+        };
+        /** @description The work queues of the account (not paged). The official Go client reads queue objects from `response`; the one-day api-content page showed a bare array of names, which that client cannot read (ERRATA E-DATANET-6). */
+        QueueList: {
+            /** @description The queues (Queue objects). */
+            response: components["schemas"]["Queue"][];
+            count?: components["schemas"]["ListCount"];
+        };
+        /** @description The agent to register (found by host name, or created). */
+        RegisterQueueAgentRequest: {
+            /**
+             * @description The host name of the agent.
+             * @example agent-hostname
+             */
+            host_name: string;
+        };
+        /** @description The registration of an agent (the official Go client's `AgentRegistration`, queue.go:9-12). */
+        QueueAgentRegistration: {
+            /** @description Always true on success (api-content ac4ab36 only). */
+            ok?: boolean;
+            /** @description The key the agent sends its logs with. */
+            log_key: string;
+            /** @description The UUID of the agent; the agent sends it on later calls. */
+            agent_uuid: string;
+        };
+        /** @description One QueueAgentRegistration. */
+        QueueAgentRegistrationEnvelope: {
+            /** @description The registration. */
+            response: components["schemas"]["QueueAgentRegistration"];
+        };
+        /** @description The next task of a queue, with what the agent needs to work on it and log about it (api-content ac4ab36 queues/show.mdx; the official Go client keeps it raw). */
+        QueueTask: {
+            /** @description The task, a JSON object such as `{operation, payload}` whose fields depend on the queue. */
+            task_data: unknown;
+            /** @description The key the agent sends its logs with. */
+            log_key?: string;
+            /** @description The UUID of the agent. */
+            agent_uuid?: string;
+        };
+        /** @description The answer to a poll of a queue: the next task, null when the queue is empty, or `{ok, message: "agent disabled"}` when the agent is disabled. */
+        QueueTaskEnvelope: {
+            /** @description The next task, the disabled notice, or null. */
+            response: components["schemas"]["QueueTask"] | components["schemas"]["OperationResult"] | null;
+        };
+        /** @description What became of a task the agent took from the queue (the official Go client sends every field). */
+        UpdateQueueTaskRequest: {
+            /**
+             * @description The UUID of the task.
+             * @example task-uuid-here
+             */
+            task_uuid: string;
+            /**
+             * @description The state of the task.
+             * @enum {string}
+             */
+            state: "success" | "fail" | "ack";
+            /** @description The output or error message of the task. */
+            run_result?: string;
+            /** @description The host name of the agent reporting. */
+            host_name: string;
+            /** @description The session id that ties the task to its logs. */
+            session_id?: string;
+        };
+        /** @description The task state was recorded. */
+        QueueTaskUpdateResult: {
+            /** @description True when the state was recorded. */
+            ok: boolean;
+            /** @description A human-readable message, when there is one. */
+            message?: string;
+        };
+        /** @description One QueueTaskUpdateResult. */
+        QueueTaskUpdateEnvelope: {
+            /** @description The outcome. */
+            response: components["schemas"]["QueueTaskUpdateResult"];
+        };
+        /** @description Tags of the object (the official client reads a Go slice, so null is possible). */
+        SkycapTags: string[] | null;
+        /** @description A stencil: one Kubernetes configuration file of a formation, rendered from a base template's stencil template (cloud66-oss/cloud66 stencil.go:8-23). */
+        Stencil: {
+            /** @description The stencil UID. */
+            uid: string;
+            /** @description The name of the file the stencil renders to. */
+            filename: string;
+            /** @description The name of the stencil template (in the base template) it was made from. */
+            template_filename?: string;
+            /** @description The service the stencil is for, when it is service-specific; empty or null for a global stencil. */
+            context_id?: string | null;
+            /** @description The stencil status code (an integer in the official client; the removed 2025 docs said a string). */
+            status?: number;
+            /** @description Tags of the stencil. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description Whether the stencil's content is kept inline rather than in a git repository. */
+            inline?: boolean;
+            /** @description The path of the stencil's file in its git repository. */
+            gitfile_path?: string | null;
+            /** @description The stencil content (lists leave it out unless the full content is asked for). */
+            body?: string | null;
+            /** @description The git repository of the base template the stencil comes from. */
+            btr_repo?: string | null;
+            /** @description The branch of the base template the stencil comes from. */
+            btr_branch?: string | null;
+            /** @description The order in which the stencil is rendered and applied (lower first). */
+            sequence?: number;
+            /** @description When the stencil was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the stencil was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /**
+         * @description The status of a base template (base-template.go:9-17).
+         *
+         *     | Code | Status |
+         *     | ---: | --- |
+         *     | 1 | Unknown |
+         *     | 2 | Queued to be pulled and verified |
+         *     | 3 | Pulling repository |
+         *     | 4 | Verifying repository |
+         *     | 5 | Failed to pull the repository |
+         *     | 6 | Available |
+         *     | 7 | Failed to verify the repository |
+         * @enum {integer}
+         */
+        BaseTemplateStatus: 1 | 2 | 3 | 4 | 5 | 6 | 7;
+        /** @description A stencil template of a base template (base-template.go:19-29). */
+        StencilTemplate: {
+            /** @description The base template the stencil template belongs to. */
+            base_template?: string;
+            /** @description The file name of the stencil template. */
+            filename?: string;
+            /** @description The pattern of the names of the stencils made from it. */
+            filename_pattern?: string;
+            /** @description The display name of the stencil template. */
+            name?: string;
+            /** @description What the stencil template is for. */
+            description?: string;
+            /** @description What a stencil made from it is about, such as a service or the whole stack. */
+            context_type?: string;
+            /** @description Tags of the stencil template. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description The sequence a stencil made from it gets by default. */
+            preferred_sequence?: number;
+            /** @description The template content (only with `include_content=1`). */
+            content?: string | null;
+        };
+        /** @description A base template: a git repository (and branch) of stencil templates that formations are built from (base-template.go:31-42). */
+        BaseTemplate: {
+            /** @description The base template UID. */
+            uid?: string;
+            /** @description The base template name. */
+            name?: string;
+            /** @description A short name for the base template. */
+            short_name?: string;
+            /** @description The git repository of the base template. */
+            git_repo?: string;
+            /** @description The branch of the git repository. */
+            git_branch?: string;
+            /** @description The status of the base template (1-7; 6 is available). */
+            status?: components["schemas"]["BaseTemplateStatus"];
+            /** @description The stencil templates of the base template (only with `include_stencils=1`). */
+            stencils?: components["schemas"]["StencilTemplate"][] | null;
+            /**
+             * Format: date-time
+             * @description When the base template was last pulled from its repository (UTC), or null if never.
+             */
+            last_sync_iso?: string | null;
+            /** @description When the base template was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the base template was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A policy of a formation, the rules its rendered configuration must follow (policy.go:7-16). */
+        FormationPolicy: {
+            /** @description The policy UID. */
+            uid: string;
+            /** @description The policy name. */
+            name: string;
+            /** @description Which resources the policy applies to. */
+            selector?: string | null;
+            /** @description The order in which the policy runs (lower first). */
+            sequence?: number;
+            /** @description The policy content. */
+            body?: string | null;
+            /** @description Tags of the policy. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description When the policy was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the policy was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A transformation of a formation, changes applied to its rendered configuration (transformation.go:5-14). */
+        FormationTransformation: {
+            /** @description The transformation UID. */
+            uid: string;
+            /** @description The transformation name. */
+            name: string;
+            /** @description Which resources the transformation applies to. */
+            selector?: string | null;
+            /** @description The order in which the transformation runs (lower first). */
+            sequence?: number;
+            /** @description The transformation content. */
+            body?: string | null;
+            /** @description Tags of the transformation. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description When the transformation was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the transformation was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A workflow of a formation: the steps its deployment runs (workflow.go:7-15; the Workflow model of cloud66/api-content v3/models/workflow.mdx). */
+        FormationWorkflow: {
+            /** @description The workflow UID. */
+            uid: string;
+            /** @description The workflow name. */
+            name: string;
+            /** @description The workflow definition (YAML). */
+            body?: string | null;
+            /** @description Whether this is the formation's default workflow. */
+            default?: boolean;
+            /** @description Tags of the workflow. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description When the workflow was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the workflow was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A Helm release of a formation, a chart installed with its values (helm-release.go:7-16). */
+        HelmRelease: {
+            /** @description The Helm release UID. */
+            uid: string;
+            /** @description The name of the release. */
+            display_name?: string;
+            /** @description The name of the Helm chart. */
+            chart_name: string;
+            /** @description The chart version. */
+            version?: string;
+            /** @description The URL of the Helm repository of the chart. */
+            repository?: string;
+            /** @description The values of the release (YAML). */
+            body?: string | null;
+            /** @description When the release was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the release was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A filter (stencil group) of a formation, selecting which of its parts are used (formation_filter.go:7-17). */
+        FormationFilter: {
+            /** @description The filter name. */
+            name?: string;
+            /** @description The filter UID. */
+            uid?: string;
+            /** @description Which stencils the filter selects. */
+            stencil_filter?: string | null;
+            /** @description Which Helm releases the filter selects. */
+            helm_filter?: string | null;
+            /** @description Which transformations the filter selects. */
+            transformation_filter?: string | null;
+            /** @description Which policies the filter selects. */
+            policy_filter?: string | null;
+            /** @description Which workflows the filter selects. */
+            workflow_filter?: string | null;
+            /** @description When the filter was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the filter was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A formation: a set of Kubernetes configuration (stencils rendered from base templates, policies, transformations, workflows, Helm releases and filters) deployed to a stack's cluster (cloud66-oss/cloud66 formation.go:10-23). Lists answer the components without their bodies unless `full_content=1` is asked. */
+        Formation: {
+            /** @description The formation UID. */
+            uid: string;
+            /** @description The formation name. */
+            name: string;
+            /** @description Tags of the formation. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description The stencils of the formation. */
+            stencils?: components["schemas"]["Stencil"][] | null;
+            /** @description The base templates (template repositories) the formation's stencils come from. */
+            base_templates?: components["schemas"]["BaseTemplate"][] | null;
+            /** @description The policies of the formation. */
+            policies?: components["schemas"]["FormationPolicy"][] | null;
+            /** @description The transformations of the formation. */
+            transformations?: components["schemas"]["FormationTransformation"][] | null;
+            /** @description The workflows of the formation. */
+            workflows?: components["schemas"]["FormationWorkflow"][] | null;
+            /** @description The Helm releases of the formation. */
+            helm_releases?: components["schemas"]["HelmRelease"][] | null;
+            /** @description The filters (stencil groups) of the formation. */
+            filters?: components["schemas"]["FormationFilter"][] | null;
+            /** @description The formation status, such as `ready` (shown only by the 2025 docs, removed from them since; the official client does not read it). */
+            status?: string;
+            /** @description The filter in use, or null (shown only by the 2025 docs, removed from them since; the official client does not read it). */
+            selected_filter?: components["schemas"]["FormationFilter"] | null;
+            /** @description When the formation was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the formation was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of Formation items. */
+        FormationPage: {
+            /** @description The items of this page (Formation objects). */
+            response: components["schemas"]["Formation"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A base template to build a formation from, by repository and branch. */
+        FormationBaseTemplateRef: {
+            /** @description The git repository of the base template. */
+            repo: string;
+            /** @description The branch of the git repository. */
+            branch: string;
+        };
+        /** @description A new formation, built from one base template (`base_template`, formation.go:69-100) or several (`base_templates`, formation.go:102-137). */
+        CreateFormationRequest: {
+            /** @description The formation name. */
+            name: string;
+            /** @description The one base template of the formation. */
+            base_template?: components["schemas"]["FormationBaseTemplateRef"];
+            /** @description The base templates of the formation. */
+            base_templates?: components["schemas"]["FormationBaseTemplateRef"][];
+            /** @description Tags of the formation. */
+            tags?: components["schemas"]["SkycapTags"];
+        };
+        /** @description One Formation. */
+        FormationEnvelope: {
+            /** @description The formation. */
+            response: components["schemas"]["Formation"];
+        };
+        /** @description A step of a pipeline (the removed Pipeline model of the 2025 docs). */
+        PipelineStep: {
+            /** @description The step name, such as `render` or a Helm release. */
+            name?: string;
+            /** @description The shell command the step runs. */
+            command?: string;
+            /** @description The steps that must run first. */
+            depends_on?: string[] | null;
+            /** @description Checks run before the step. */
+            preflights?: {
+                /** @description The command of the check. */
+                command?: string;
+                /** @description What to say when the check fails. */
+                message?: string;
+            }[] | null;
+        };
+        /** @description The deployment pipeline of a formation, generated from its workflow (or from the formation when it has none). The official client keeps it as raw JSON (pipeline.go:8-10); its fields here are those of the removed 2025 docs' Pipeline model. */
+        FormationPipeline: {
+            /** @description The pipeline document. */
+            pipeline: {
+                /** @description The pipeline format version (1). */
+                version?: number;
+                /** @description The steps of the pipeline. */
+                steps?: components["schemas"]["PipelineStep"][];
+            };
+        };
+        /** @description One FormationPipeline. */
+        FormationPipelineEnvelope: {
+            /** @description The pipeline. */
+            response: components["schemas"]["FormationPipeline"];
+        };
+        /** @description A new Helm release, with a commit message (helm-release.go:22-48). */
+        CreateHelmReleaseRequest: {
+            /** @description The commit message of the change. */
+            message?: string;
+            /** @description The release to add (the official client sends its whole `HelmRelease` struct). */
+            helm_release: {
+                /** @description Empty for a new release. */
+                uid?: string;
+                /** @description The name of the release. */
+                display_name?: string;
+                /** @description The name of the Helm chart. */
+                chart_name: string;
+                /** @description The chart version. */
+                version?: string;
+                /** @description The URL of the Helm repository of the chart. */
+                repository?: string;
+                /** @description The values of the release (YAML). */
+                body?: string | null;
+            };
+        };
+        /** @description One HelmRelease. */
+        HelmReleaseEnvelope: {
+            /** @description The Helm release. */
+            response: components["schemas"]["HelmRelease"];
+        };
+        /** @description Fields shared by a new policy or transformation. The official client sends its whole struct (policy.go:7-16, transformation.go:5-14), read-only fields included; the server takes these. */
+        FormationPartInput: {
+            /** @description Empty for a new one (the client sends its struct's zero value). */
+            uid?: string;
+            /** @description The name, unique in the formation. */
+            name: string;
+            /** @description Which resources it applies to. */
+            selector?: string | null;
+            /** @description The order in which it runs (lower first). */
+            sequence?: number;
+            /** @description The content. */
+            body?: string | null;
+            /** @description Tags. */
+            tags?: components["schemas"]["SkycapTags"];
+        };
+        /** @description A new policy, with a commit message (policy.go:22-48). */
+        CreateFormationPolicyRequest: {
+            /** @description The commit message of the change. */
+            message?: string;
+            /** @description The policy to add. */
+            policy: components["schemas"]["FormationPartInput"];
+        };
+        /** @description One FormationPolicy. */
+        FormationPolicyEnvelope: {
+            /** @description The policy. */
+            response: components["schemas"]["FormationPolicy"];
+        };
+        /** @description A new transformation, with a commit message (transformation.go:20-46). */
+        CreateFormationTransformationRequest: {
+            /** @description The commit message of the change. */
+            message?: string;
+            /** @description The transformation to add. */
+            transformation: components["schemas"]["FormationPartInput"];
+        };
+        /** @description One FormationTransformation. */
+        FormationTransformationEnvelope: {
+            /** @description The transformation. */
+            response: components["schemas"]["FormationTransformation"];
+        };
+        /** @description A new workflow, with a commit message (workflow.go:21-43). */
+        CreateFormationWorkflowRequest: {
+            /** @description The commit message of the change. */
+            message?: string;
+            /** @description The workflow to add (the official client sends its whole `Workflow` struct). */
+            workflow: {
+                /** @description Empty for a new workflow. */
+                uid?: string;
+                /** @description The workflow name, unique in the formation. */
+                name: string;
+                /** @description The workflow definition (YAML). */
+                body?: string | null;
+                /** @description Whether the workflow becomes the formation's default. */
+                default?: boolean;
+                /** @description Tags of the workflow. */
+                tags?: components["schemas"]["SkycapTags"];
+            };
+        };
+        /** @description One FormationWorkflow. */
+        FormationWorkflowEnvelope: {
+            /** @description The workflow. */
+            response: components["schemas"]["FormationWorkflow"];
+        };
+        /** @description A stencil to add. The official client sends its whole `Stencil` struct (stencil.go:8-23), read-only fields (`uid`, `status`, timestamps) included; the server takes the content fields. */
+        NewStencil: {
+            /** @description Empty for a new stencil (the client sends its struct's zero value). */
+            uid?: string;
+            /**
+             * @description The name of the file the stencil renders to.
+             * @example web_deployment.yml
+             */
+            filename: string;
+            /**
+             * @description The stencil template (in the base template) the stencil is made from.
+             * @example deployment.yml
+             */
+            template_filename?: string;
+            /**
+             * @description The service the stencil is for; empty for a global stencil.
+             * @example web
+             */
+            context_id?: string | null;
+            /** @description Ignored for a new stencil (the client sends its struct's value). */
+            status?: number;
+            /** @description Tags of the stencil. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description Whether the stencil's content is kept inline. */
+            inline?: boolean;
+            /** @description The path of the stencil's file in its git repository. */
+            gitfile_path?: string | null;
+            /** @description The stencil content, as plain text (unlike the update and render calls, not base64). */
+            body?: string | null;
+            /** @description The git repository of the base template. */
+            btr_repo?: string | null;
+            /** @description The branch of the base template. */
+            btr_branch?: string | null;
+            /** @description The order in which the stencil is rendered and applied (lower first). */
+            sequence?: number;
+            /** @description Ignored (the client sends its struct's zero time, `0001-01-01T00:00:00Z`). */
+            created_at_iso?: string;
+            /** @description Ignored (the client sends its struct's zero time, `0001-01-01T00:00:00Z`). */
+            updated_at_iso?: string;
+        };
+        /** @description Stencils to add to a formation, from one base template, with a commit message (stencil.go:29-51). */
+        CreateStencilsRequest: {
+            /**
+             * @description The commit message of the change.
+             * @example Add the web deployment
+             */
+            message?: string;
+            /**
+             * @description The UID of the base template the stencils come from.
+             * @example btr-6a1d3c9e7f2b4d80
+             */
+            btr_uuid?: string;
+            /** @description The stencils to add. */
+            stencils: components["schemas"]["NewStencil"][];
+        };
+        /** @description New content for a stencil, with a commit message (stencil.go:79-103). */
+        UpdateStencilRequest: {
+            /**
+             * @description The new stencil content, base64-encoded.
+             * @example YXBpVmVyc2lvbjogYXBwcy92MQpraW5kOiBEZXBsb3ltZW50Cg==
+             */
+            body: string;
+            /**
+             * @description The commit message of the change.
+             * @example Raise the replica count
+             */
+            message?: string;
+        };
+        /** @description One Stencil. */
+        StencilEnvelope: {
+            /** @description The stencil. */
+            response: components["schemas"]["Stencil"];
+        };
+        /** @description Stencil content to render against a snapshot of the stack, without saving it (stencil.go:53-77). */
+        RenderStencilRequest: {
+            /**
+             * @description The stencil content to render, base64-encoded.
+             * @example YXBpVmVyc2lvbjogYXBwcy92MQpraW5kOiBEZXBsb3ltZW50Cg==
+             */
+            body: string;
+            /**
+             * @description The UID of the snapshot to render against.
+             * @example snp-2f7a9c41d0e84b6a
+             */
+            snapshot_id?: string;
+        };
+        /** @description One rendered stencil (snapshot.go:27-31). */
+        StencilRender: {
+            /** @description The rendered content. */
+            content?: string;
+            /** @description The order of the stencil (the official client sorts by it). */
+            sequence?: number;
+            /** @description The file name of the stencil. */
+            filename?: string;
+        };
+        /** @description A problem found while rendering (snapshot.go:20-25). */
+        RenderIssue: {
+            /** @description What the problem is. */
+            text?: string;
+            /** @description A link to more about the problem. */
+            link?: string | null;
+            /** @description The stencil the problem is in. */
+            stencil?: string | null;
+            /** @description How serious the problem is; the official client picks out `error` and `warning`. */
+            severity?: string;
+        };
+        /** @description Rendered stencils of a formation and the problems found rendering them (snapshot.go:35-39). `ok` and `filter` are shown only by the 2025 docs (removed from them since). */
+        FormationRender: {
+            /** @description The rendered stencils. */
+            stencils?: components["schemas"]["StencilRender"][] | null;
+            /** @description The problems found, errors and warnings. */
+            issues?: components["schemas"]["RenderIssue"][] | null;
+            /** @description The files that were asked for. */
+            requested_files?: string[] | null;
+            /** @description Whether rendering found no problems (2025 docs only). */
+            ok?: boolean;
+            /** @description The UID of the filter applied (2025 docs only). */
+            filter?: string | null;
+        };
+        /** @description One FormationRender. */
+        FormationRenderEnvelope: {
+            /** @description The rendered stencils. */
+            response: components["schemas"]["FormationRender"];
+        };
+        /** @description A snapshot, the state of a stack at one moment, which formations are rendered against (snapshot.go:10-18). */
+        Snapshot: {
+            /** @description The snapshot UID. */
+            uid: string;
+            /** @description What made the snapshot, such as a deployment. */
+            action?: string;
+            /** @description When the snapshot was triggered (UTC). */
+            triggered_at?: components["schemas"]["IsoTimestamp"];
+            /** @description Who or what triggered the snapshot, such as a user's email address. */
+            triggered_by?: string;
+            /** @description Tags of the snapshot. */
+            tags?: components["schemas"]["SkycapTags"];
+            /** @description When the snapshot was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the snapshot was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of Snapshot items. */
+        SnapshotPage: {
+            /** @description The items of this page (Snapshot objects). */
+            response: components["schemas"]["Snapshot"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A page of BaseTemplate items. */
+        BaseTemplatePage: {
+            /** @description The items of this page (BaseTemplate objects). */
+            response: components["schemas"]["BaseTemplate"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description The fields of a base template to set. The official client sends its whole `BaseTemplate` struct (base-template.go:31-42), read-only fields included; the server takes these. */
+        BaseTemplateInput: {
+            /**
+             * @description The base template name.
+             * @example Cloud 66 stencils
+             */
+            name?: string;
+            /**
+             * @description A short name for the base template.
+             * @example c66
+             */
+            short_name?: string;
+            /**
+             * @description The git repository of the base template.
+             * @example https://github.com/cloud66/stencils.git
+             */
+            git_repo?: string;
+            /**
+             * @description The branch of the git repository.
+             * @example master
+             */
+            git_branch?: string;
+        };
+        /** @description A new base template, wrapped in `base_template` (base-template.go:44-46, 116-124). */
+        CreateBaseTemplateRequest: {
+            /** @description The base template to add; its repository and branch are needed. */
+            base_template: components["schemas"]["BaseTemplateInput"] & {
+                /** @description The git repository of the base template. */
+                git_repo: unknown;
+                /** @description The branch of the git repository. */
+                git_branch: unknown;
+            };
+        };
+        /** @description One BaseTemplate. */
+        BaseTemplateEnvelope: {
+            /** @description The base template. */
+            response: components["schemas"]["BaseTemplate"];
+        };
+        /** @description Changes to a base template, wrapped in `base_template` (base-template.go:44-46, 106-114). */
+        UpdateBaseTemplateRequest: {
+            /** @description The fields to change. */
+            base_template: components["schemas"]["BaseTemplateInput"];
+        };
+        /** @description A configuration file of a stack, such as its nginx configuration, with its current content (configuration.go:8-17). Each `type` names one file; `GET /stacks/{stack_id}/configuration` lists those the stack has. */
+        ConfigurationFile: {
+            /** @description The file name. */
+            name: string;
+            /** @description The configuration type, used in the paths of the other configuration calls. */
+            type: string;
+            /** @description The content of the file. */
+            body?: string | null;
+            /** @description The commit message of the last change. */
+            comments?: string | null;
+            /** @description Whether the file can be applied to the stack's servers (see the apply call). */
+            can_apply?: boolean;
+            /** @description Who made the last change. */
+            changed_by?: string | null;
+            /** @description When the file was created (UTC). */
+            created_at?: components["schemas"]["IsoTimestamp"];
+            /** @description When the file was last changed (UTC). */
+            updated_at?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of ConfigurationFile items. */
+        ConfigurationFilePage: {
+            /** @description The items of this page (ConfigurationFile objects). */
+            response: components["schemas"]["ConfigurationFile"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description One ConfigurationFile. */
+        ConfigurationFileEnvelope: {
+            /** @description The configuration file. */
+            response: components["schemas"]["ConfigurationFile"];
+        };
+        /** @description New content for a configuration file (configuration.go:62-78). */
+        UpdateConfigurationFileRequest: {
+            /**
+             * @description The new content of the file.
+             * @example user nginx;
+             *     worker_processes auto;
+             */
+            body: string;
+            /**
+             * @description The commit message of the change.
+             * @example Raise the worker count
+             */
+            commit_message?: string;
+            /**
+             * @description Whether to apply the change to the stack's servers at once (the toolbelt does by default).
+             * @example true
+             */
+            must_apply?: boolean;
+        };
+        /** @description A version of a stack's manifest.yml (manifest-yaml.go:8-14). */
+        ManifestYamlVersion: {
+            /** @description The version UID. */
+            uid: string;
+            /** @description The manifest.yml content (lists leave it out unless `include_body=true`). */
+            body?: string | null;
+            /** @description The comments given with the version. */
+            comments?: string | null;
+            /** @description When the version was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the version was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of ManifestYamlVersion items. */
+        ManifestYamlVersionPage: {
+            /** @description The items of this page (ManifestYamlVersion objects). */
+            response: components["schemas"]["ManifestYamlVersion"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A new version of the stack's manifest.yml (manifest-yaml.go:65-81). */
+        CreateManifestYamlRequest: {
+            /**
+             * @description The manifest.yml content.
+             * @example production:
+             *       docker:
+             *         configuration:
+             *           weave_version: 2.5.2
+             */
+            manifest_yaml: string;
+            /**
+             * @description Comments on the version.
+             * @example Pin the weave version
+             */
+            comments?: string;
+        };
+        /** @description One ManifestYamlVersion. */
+        ManifestYamlVersionEnvelope: {
+            /** @description The manifest.yml version. */
+            response: components["schemas"]["ManifestYamlVersion"];
+        };
+        /** @description A version of a stack's service.yml (service-yaml.go:8-14). */
+        ServiceYamlVersion: {
+            /** @description The version UID. */
+            uid: string;
+            /** @description The service.yml content (lists leave it out unless `include_body=true`). */
+            body?: string | null;
+            /** @description The comments given with the version. */
+            comments?: string | null;
+            /** @description When the version was created (UTC). */
+            created_at_iso?: components["schemas"]["IsoTimestamp"];
+            /** @description When the version was last updated (UTC). */
+            updated_at_iso?: components["schemas"]["IsoTimestamp"];
+        };
+        /** @description A page of ServiceYamlVersion items. */
+        ServiceYamlVersionPage: {
+            /** @description The items of this page (ServiceYamlVersion objects). */
+            response: components["schemas"]["ServiceYamlVersion"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A new version of the stack's service.yml (service-yaml.go:65-81). */
+        CreateServiceYamlRequest: {
+            /**
+             * @description The service.yml content.
+             * @example services:
+             *       web:
+             *         git_url: https://github.com/cloud66-samples/awesome-app.git
+             *         git_branch: master
+             */
+            service_yaml: string;
+            /**
+             * @description Comments on the version.
+             * @example Add the web service
+             */
+            comments?: string;
+        };
+        /** @description One ServiceYamlVersion. */
+        ServiceYamlVersionEnvelope: {
+            /** @description The service.yml version. */
+            response: components["schemas"]["ServiceYamlVersion"];
+        };
+        /** @description A record of the config store: a key with a raw value, metadata and a time to live, in a namespace (config-store-record.go:23-28). */
+        ConfigStoreRecord: {
+            /** @description The record key. */
+            key: string;
+            /** @description The value of the record, as stored. */
+            raw_value?: string | null;
+            /** @description Metadata of the record, names to string values. */
+            metadata?: {
+                [key: string]: string;
+            } | null;
+            /** @description The time to live of the record, in seconds (0 for none). */
+            ttl?: number;
+        };
+        /** @description A page of ConfigStoreRecord items. */
+        ConfigStoreRecordPage: {
+            /** @description The items of this page (ConfigStoreRecord objects). */
+            response: components["schemas"]["ConfigStoreRecord"][];
+            count: components["schemas"]["ListCount"];
+            pagination: components["schemas"]["Pagination"];
+        };
+        /** @description A record to create or update, wrapped in `record` (config-store-record.go:30-32). The official client sends every field of its struct. */
+        ConfigStoreRecordRequest: {
+            /** @description The record. */
+            record: {
+                /**
+                 * @description The record key.
+                 * @example DATABASE_HOST
+                 */
+                key?: string;
+                /**
+                 * @description The value of the record.
+                 * @example db.internal
+                 */
+                raw_value?: string;
+                /** @description Metadata of the record, names to string values. */
+                metadata?: {
+                    [key: string]: string;
+                } | null;
+                /**
+                 * @description The time to live of the record, in seconds (0 for none).
+                 * @example 0
+                 */
+                ttl?: number;
+            };
+        };
+        /** @description One ConfigStoreRecord. */
+        ConfigStoreRecordEnvelope: {
+            /** @description The record. */
+            response: components["schemas"]["ConfigStoreRecord"];
         };
     };
     responses: {
@@ -2964,6 +8930,11 @@ export interface components {
     };
     parameters: {
         /**
+         * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+         * @example 4153
+         */
+        XAccount: number;
+        /**
          * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
          * @example 1
          */
@@ -3004,8 +8975,34 @@ export interface operations {
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
+                /**
+                 * @description Only stacks whose name matches this value. Sent by the official Go client (stack.go:152-155, StackListRemoteFilter); no docs page lists it, so how it matches (exact or partial) is not documented.
+                 * @example awesome-app
+                 */
+                filter_name?: string;
+                /**
+                 * @description Only stacks whose environment matches this value. Sent by the official Go client (stack.go:152-155, StackListRemoteFilter); no docs page lists it, so how it matches (exact or partial) is not documented.
+                 * @example production
+                 */
+                filter_environment?: string;
+                /**
+                 * @description Only stacks whose git repository matches this value. Sent by the official Go client (stack.go:152-155, StackListRemoteFilter); no docs page lists it, so how it matches (exact or partial) is not documented.
+                 * @example http://github.com/cloud66-samples/awesome-app.git
+                 */
+                filter_git_repo?: string;
+                /**
+                 * @description Only stacks whose git branch matches this value. Sent by the official Go client (stack.go:152-155, StackListRemoteFilter); no docs page lists it, so how it matches (exact or partial) is not documented.
+                 * @example main
+                 */
+                filter_git_branch?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3034,7 +9031,13 @@ export interface operations {
     createStack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -3068,8 +9071,20 @@ export interface operations {
     };
     getStack: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description Whether to include the stack's latest log entry as `last_log`. Sent by cloud66/igor-bot (lita/models/api_client.rb:31); no docs page lists it.
+                 * @example true
+                 */
+                show_log?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3109,8 +9124,19 @@ export interface operations {
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
+                /**
+                 * @description Only actions whose metadata holds this `user_reference` (up to 255 characters).
+                 * @example useful-reference-123
+                 */
+                user_reference?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3145,7 +9171,13 @@ export interface operations {
     runStackAction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3186,7 +9218,13 @@ export interface operations {
     getStackAction: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3211,7 +9249,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                    "application/json": components["schemas"]["AsyncActionAnswer"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3232,7 +9270,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3267,7 +9311,13 @@ export interface operations {
     redeployStack: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3292,7 +9342,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                    "application/json": components["schemas"]["RedeployResultEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3308,7 +9358,13 @@ export interface operations {
     getDeployment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3348,7 +9404,13 @@ export interface operations {
     cancelDeployment: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3400,7 +9462,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3435,7 +9503,13 @@ export interface operations {
     scaleService: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3481,8 +9555,19 @@ export interface operations {
                  * @example 1239b763474b0eafa5fafb64bff0ba80
                  */
                 server_uid?: components["parameters"]["ServerUidFilter"];
+                /**
+                 * @description A command to wrap the service's commands in, such as `bundle exec`; the answer's commands then show it (official Go client, service.go:58-73, URL-escaped; no docs page lists it).
+                 * @example bundle exec
+                 */
+                wrap_command?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3528,7 +9613,13 @@ export interface operations {
                  */
                 server_uid?: components["parameters"]["ServerUidFilter"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3575,12 +9666,23 @@ export interface operations {
                  */
                 server_uid?: components["parameters"]["ServerUidFilter"];
                 /**
+                 * @description Only the containers of the service with this name (official Go client, container.go:42-79).
+                 * @example web
+                 */
+                service_name?: string;
+                /**
                  * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3615,7 +9717,13 @@ export interface operations {
     getContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3655,7 +9763,13 @@ export interface operations {
     stopContainer: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3672,7 +9786,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The stop action, queued. */
+            /** @description The stop action, queued; or an acknowledgement (api-content). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3680,7 +9794,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                    "application/json": components["schemas"]["ContainerStopEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3701,8 +9815,24 @@ export interface operations {
                  * @example 1
                  */
                 page?: components["parameters"]["Page"];
+                /**
+                 * @description The form of the answer: `api` (the default) for the paged list; another format for the variables serialised in one string. The sources name no format but `api`.
+                 * @example api
+                 */
+                environments_format?: string;
+                /**
+                 * @description With a non-`api` format, which kinds of variables to include, comma-separated (the official Go client joins a list with commas); the sources do not list the kinds.
+                 * @example
+                 */
+                requested_types?: string;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3722,7 +9852,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["EnvironmentVariablePage"];
+                    "application/json": components["schemas"]["EnvironmentVariableListing"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3737,7 +9867,13 @@ export interface operations {
     createEnvironmentVariable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3754,7 +9890,101 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The action adding the variable, queued. */
+            /** @description The action adding the variable, queued; or the new variable (api-content). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EnvironmentVariableWriteEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createEnvironmentVariablesInBulk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentVariablesBulkRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnvironmentVariablesBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description The action applying the variables, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateEnvironmentVariablesInBulk: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["EnvironmentVariablesBulkRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["EnvironmentVariablesBulkRequest"];
+            };
+        };
+        responses: {
+            /** @description The action applying the variables, queued. */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3778,7 +10008,13 @@ export interface operations {
     getEnvironmentVariable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3818,7 +10054,13 @@ export interface operations {
     updateEnvironmentVariable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3840,7 +10082,7 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The action updating the variable, queued. */
+            /** @description The action updating the variable, queued; or the updated variable (api-content). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -3848,7 +10090,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                    "application/json": components["schemas"]["EnvironmentVariableWriteEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3864,7 +10106,13 @@ export interface operations {
     deleteEnvironmentVariable: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3881,14 +10129,16 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description The variable is deleted (the seeds show no body). */
+            /** @description The variable is deleted (the seeds show no body; api-content shows `ok` and `message`). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -3909,7 +10159,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3944,7 +10200,13 @@ export interface operations {
     createFirewallRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3969,7 +10231,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                    "application/json": components["schemas"]["FirewallRuleCreatedEnvelope"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -3985,7 +10247,13 @@ export interface operations {
     getFirewallRule: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -3994,7 +10262,7 @@ export interface operations {
                 stack_id: components["parameters"]["StackId"];
                 /**
                  * @description The firewall rule id.
-                 * @example 5027
+                 * @example 4153
                  */
                 firewall_id: number;
             };
@@ -4036,7 +10304,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4048,7 +10322,7 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
-            /** @description A page of notifications. */
+            /** @description The notifications of the stack. */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
@@ -4056,7 +10330,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["NotificationPage"];
+                    "application/json": components["schemas"]["StackNotificationsResponse"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4068,10 +10342,63 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    updateStackNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertSubscriptionsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateAlertSubscriptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the update did, per alert. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     getNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4111,7 +10438,13 @@ export interface operations {
     updateNotification: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4133,14 +10466,489 @@ export interface operations {
             };
         };
         responses: {
-            /** @description The notification is updated (the seeds show no body). */
+            /** @description The updated notification (help-api shows it; the seeds show no body). */
             200: {
                 headers: {
                     "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
                     "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
                     [name: string]: unknown;
                 };
-                content?: never;
+                content: {
+                    "application/json": components["schemas"]["NotificationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listStackAlerts: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alerts of the stack. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackAlertList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateStackAlerts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStackAlertsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateStackAlertsRequest"];
+            };
+        };
+        responses: {
+            /** @description The alerts are updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getStackAlert: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The alert's name, such as `deployment_success` or `noticent_stack_provisioned_success`.
+                 * @example deployment_success
+                 */
+                alert_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The alert. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StackAlertEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listAccountNotifications: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of notifications. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountNotificationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateApplicationGroupNotifications: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApplicationGroupAlertSubscriptionsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateApplicationGroupAlertSubscriptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the update did, per alert. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateApplicationGroupAlerts: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The name of the application group.
+                 * @example production-apps
+                 */
+                application_group_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateAlertSubscriptionsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateAlertSubscriptionsRequest"];
+            };
+        };
+        responses: {
+            /** @description What the update did, per alert. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AlertUpdateResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listApplicationVariants: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The application variants. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApplicationVariantList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateRolloutVariant: {
+        parameters: {
+            query: {
+                /**
+                 * @description `commit` makes the rollout variant the active one; `percentage` changes the traffic share of a canary variant.
+                 * @example commit
+                 */
+                operation: components["schemas"]["RolloutVariantOperation"];
+                /**
+                 * @description The new traffic share of the canary variant, in percent (with `operation=percentage`).
+                 * @example 50
+                 */
+                canary_percentage?: number;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The application variant UID.
+                 * @example def456ghi789
+                 */
+                variant_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The variant is updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deletePreviewVariant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The application variant UID.
+                 * @example def456ghi789
+                 */
+                variant_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The preview variant is deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateApplicationVariant: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The application variant UID.
+                 * @example def456ghi789
+                 */
+                variant_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateApplicationVariantRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateApplicationVariantRequest"];
+            };
+        };
+        responses: {
+            /** @description The variant is updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
             };
             400: components["responses"]["BadRequest"];
             401: components["responses"]["Unauthenticated"];
@@ -4161,7 +10969,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4196,7 +11010,13 @@ export interface operations {
     getStackSetting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4236,7 +11056,13 @@ export interface operations {
     updateStackSetting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4288,7 +11114,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4323,7 +11155,13 @@ export interface operations {
     getServerGroup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4360,6 +11198,427 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    scaleServerGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScaleServerGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScaleServerGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The action scaling the server group, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDatabases: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of databases. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabasePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDatabase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDatabaseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateDatabaseRequest"];
+            };
+        };
+        responses: {
+            /** @description The action creating the database, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDatabase: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database UID (`uid` of a database).
+                 * @example db_abc123
+                 */
+                database_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action deleting the database, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDatabaseUsers: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Also return each user's password (needs permission to edit the stack).
+                 * @example false
+                 */
+                show_password?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of database users. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseUserPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createDatabaseUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateDatabaseUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateDatabaseUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The action creating the database user, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteDatabaseUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database user UID (`uid` of a database user).
+                 * @example user_abc123
+                 */
+                database_user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action deleting the database user, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runDatabaseUserPasswordRegeneration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server group id.
+                 * @example 128
+                 */
+                server_group_id: number;
+                /**
+                 * @description The database user UID (`uid` of a database user).
+                 * @example user_abc123
+                 */
+                database_user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action changing the password, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DatabaseActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listServers: {
         parameters: {
             query?: {
@@ -4369,7 +11628,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4410,7 +11675,13 @@ export interface operations {
                  */
                 include_private_key?: 0 | 1;
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4456,7 +11727,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4496,7 +11773,13 @@ export interface operations {
     getServerSetting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4541,7 +11824,13 @@ export interface operations {
     updateServerSetting: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4589,6 +11878,787 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    runServerReboot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server UID.
+                 * @example f8468fc145ea49bac474b30a8fea888d
+                 */
+                server_uid: components["schemas"]["ServerUid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action rebooting the server, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runServerRebootShortPath: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The server UID.
+                 * @example f8468fc145ea49bac474b30a8fea888d
+                 */
+                server_uid: components["schemas"]["ServerUid"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The outcome (or the action rebooting the server). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RebootServerAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runStackReboot: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RebootStackServersRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RebootStackServersRequest"];
+            };
+        };
+        responses: {
+            /** @description The action rebooting the servers, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listJobs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Only the jobs of this server (its UID).
+                 * @example e63e859d5ab72b0bcf14321f0ffb013d
+                 */
+                server_uid?: components["schemas"]["ServerUid"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of jobs. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runJobsPauseAll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action pausing the jobs, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runJobsUnpauseAll: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action unpausing the jobs, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getJob: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The job. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JobEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runJobNow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["RunJobRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RunJobRequest"];
+            };
+        };
+        responses: {
+            /** @description The action running the job, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runJobPause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action pausing the job, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runJobUnpause: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The job UID (`uid` of a job).
+                 * @example b375afb170b468c238be44cec1058d0f
+                 */
+                job_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action unpausing the job, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listProcesses: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Only the processes of this server (its UID).
+                 * @example e63e859d5ab72b0bcf14321f0ffb013d
+                 */
+                server_uid?: components["schemas"]["ServerUid"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of processes. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    scaleProcess: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ScaleProcessRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScaleProcessRequest"];
+            };
+        };
+        responses: {
+            /** @description The action scaling the process, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessScaleActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getProcess: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Only the instances of this server (its UID).
+                 * @example e63e859d5ab72b0bcf14321f0ffb013d
+                 */
+                server_uid?: components["schemas"]["ServerUid"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The process name (`name` of a process).
+                 * @example worker
+                 */
+                process_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The process. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    scaleProcessByName: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The process name (`name` of a process).
+                 * @example worker
+                 */
+                process_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                "application/json": components["schemas"]["ScaleNamedProcessRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ScaleNamedProcessRequest"];
+            };
+        };
+        responses: {
+            /** @description The action scaling the process, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ProcessScaleActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSession: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSessionRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateSessionRequest"];
+            };
+        };
+        responses: {
+            /** @description The action starting the session, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionStartAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSession: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The session to get: its id (the 2025 docs say a number; the official Go client passes a string).
+                 * @example 123
+                 */
+                session_id?: string;
+                /**
+                 * @description Get the newest session of this service.
+                 * @example web
+                 */
+                service_name?: string;
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The session. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SessionAnswer"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listBackups: {
         parameters: {
             query?: {
@@ -4608,7 +12678,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4643,7 +12719,13 @@ export interface operations {
     createBackup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4684,7 +12766,13 @@ export interface operations {
     getBackup: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4730,7 +12818,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4770,7 +12864,13 @@ export interface operations {
     getBackupFile: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The stack UID (see "Finding a stack UID").
@@ -4812,6 +12912,800 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listSslCertificates: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of SSL certificates. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificatePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createSslCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateSslCertificateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateSslCertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new certificate. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSslCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The certificate's UUID.
+                 * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+                 */
+                ssl_certificate_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The certificate. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateSslCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The certificate's UUID.
+                 * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+                 */
+                ssl_certificate_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSslCertificateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateSslCertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated certificate. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteSslCertificate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The certificate's UUID.
+                 * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+                 */
+                ssl_certificate_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The removed certificate. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateSslCertificatePartial: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The certificate's UUID.
+                 * @example ssl-9ad095613rrr4e0b8f718302bab8709e
+                 */
+                ssl_certificate_uuid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateSslCertificateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateSslCertificateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated certificate. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SslCertificateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listDnsProviders: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of DNS providers. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["DnsProviderPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listStackImageRepositories: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of image repositories. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listImageRepositories: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of image repositories. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createImageRepository: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageRepositoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ImageRepositoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The new image repository. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getImageRepository: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The image repository id.
+                 * @example 283
+                 */
+                image_repository_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image repository. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateImageRepository: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The image repository id.
+                 * @example 283
+                 */
+                image_repository_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ImageRepositoryRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ImageRepositoryRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated image repository. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteImageRepository: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The image repository id.
+                 * @example 283
+                 */
+                image_repository_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The image repository was deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ImageRepositoryDeleteResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listEntityTags: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The kind of entity: `server` or `loadbalancer`.
+                 * @example server
+                 */
+                entity_type: string;
+                /**
+                 * @description The entity's id.
+                 * @example 57648
+                 */
+                entity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entity's tags. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityTagsPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createEntityTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The kind of entity: `server` or `loadbalancer`.
+                 * @example server
+                 */
+                entity_type: string;
+                /**
+                 * @description The entity's id.
+                 * @example 57648
+                 */
+                entity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateEntityTagsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateEntityTagsRequest"];
+            };
+        };
+        responses: {
+            /** @description The entity's tags. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityTagsPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteEntityTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The kind of entity: `server` or `loadbalancer`.
+                 * @example server
+                 */
+                entity_type: string;
+                /**
+                 * @description The entity's id.
+                 * @example 57648
+                 */
+                entity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The entity's tags (none left). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityTagsPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateEntityTags: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The kind of entity: `server` or `loadbalancer`.
+                 * @example server
+                 */
+                entity_type: string;
+                /**
+                 * @description The entity's id.
+                 * @example 57648
+                 */
+                entity_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateEntityTagsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateEntityTagsRequest"];
+            };
+        };
+        responses: {
+            /** @description The entity's tags. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["EntityTagsUpdateResult"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listClouds: {
         parameters: {
             query?: {
@@ -4821,7 +13715,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4835,7 +13735,7 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/json": components["schemas"]["CloudPage"];
+                    "application/json": components["schemas"]["CloudList"];
                 };
             };
             400: components["responses"]["BadRequest"];
@@ -4850,7 +13750,13 @@ export interface operations {
     getCloud: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The cloud id (its name).
@@ -4882,6 +13788,273 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    getReferenceClouds: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Only this cloud's data (the answer is then that cloud's data alone).
+                 * @example aws
+                 */
+                cloud?: "aws" | "azure_rm" | "digitalocean" | "googlecloud" | "hetzner" | "linode" | "ovh" | "vultr";
+                /**
+                 * @description Only this kind of data: names (`clouds`, `regions`, `sizes`) or names with descriptions (`*_full`).
+                 * @example sizes_full
+                 */
+                filter?: "clouds" | "clouds_full" | "regions" | "regions_full" | "sizes" | "sizes_full";
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The reference data. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceClouds"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getReferenceNginxModules: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The Nginx modules. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ReferenceNginxModules"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listClusters: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of clusters. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createCluster: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new cluster (once implemented). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            /** @description Not implemented: creating a cluster is not available yet (the docs' answer). */
+            501: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterNotImplementedEnvelope"];
+                };
+            };
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getCluster: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Include the cluster's log in the answer.
+                 * @example false
+                 */
+                show_log?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The cluster's UID.
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The cluster. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runClusterServersReboot: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The reboot strategy: `parallel` or `serial`.
+                 * @example parallel
+                 */
+                strategy?: string;
+                /**
+                 * @description The server group to reboot, such as `web`.
+                 * @example web
+                 */
+                group?: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The cluster's UID.
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                cluster_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The queued reboot action. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ClusterRebootEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listAccounts: {
         parameters: {
             query?: {
@@ -4891,7 +14064,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4919,8 +14098,20 @@ export interface operations {
     };
     getAccount: {
         parameters: {
-            query?: never;
-            header?: never;
+            query?: {
+                /**
+                 * @description Fill `unmanaged_servers` (only for the caller's primary account).
+                 * @example true
+                 */
+                include_servers?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The account id.
@@ -4952,6 +14143,269 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    listGateways: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of gateways. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createGateway: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateGatewayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateGatewayRequest"];
+            };
+        };
+        responses: {
+            /** @description The gateway was added. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayWriteResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateGateway: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+                /**
+                 * @description The gateway id.
+                 * @example 1
+                 */
+                gateway_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateGatewayRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateGatewayRequest"];
+            };
+        };
+        responses: {
+            /** @description The gateway was updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayWriteResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteGateway: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The account id.
+                 * @example 139
+                 */
+                account_id: number;
+                /**
+                 * @description The gateway id.
+                 * @example 1
+                 */
+                gateway_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The gateway was deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["GatewayWriteResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAccountOtp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The one-time password. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOtpEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createAccountOtp: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The new one-time password. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccountOtpEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     listUsers: {
         parameters: {
             query?: {
@@ -4961,7 +14415,13 @@ export interface operations {
                  */
                 page?: components["parameters"]["Page"];
             };
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path?: never;
             cookie?: never;
         };
@@ -4990,7 +14450,13 @@ export interface operations {
     getUser: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -5022,10 +14488,108 @@ export interface operations {
             503: components["responses"]["ServiceUnavailable"];
         };
     };
+    updateUser: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The user id.
+                 * @example 18
+                 */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateUserRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateUserRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated user. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["UpdatedUserResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateDeviceByToken: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The user id.
+                 * @example 18
+                 */
+                user_id: number;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateDeviceByTokenRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateDeviceByTokenRequest"];
+            };
+        };
+        responses: {
+            /** @description The device is updated (the docs show no body). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
     createDevice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -5066,7 +14630,13 @@ export interface operations {
     updateDevice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -5110,7 +14680,13 @@ export interface operations {
     deleteDevice: {
         parameters: {
             query?: never;
-            header?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
             path: {
                 /**
                  * @description The user id.
@@ -5143,6 +14719,2562 @@ export interface operations {
             404: components["responses"]["NotFound"];
             408: components["responses"]["TimedOut"];
             409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getRegistryCredentials: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The registry credentials. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["RegistryCredentialsEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAccessPublicKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The access public key. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessPublicKeyEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createAccessPublicKey: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SetAccessPublicKeyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["SetAccessPublicKeyRequest"];
+            };
+        };
+        responses: {
+            /** @description The key is set (the body is not documented). */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AccessPublicKeyUpdateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createJwt: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FetchJwtRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FetchJwtRequest"];
+            };
+        };
+        responses: {
+            /** @description The JWT. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["JwtResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getPing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The API answers. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getAuthenticatedPing: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The token is valid. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["PingResponse"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFailoverGroups: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The failover groups of the account. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverGroupList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFailoverGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailoverGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FailoverGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group is created. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverGroupResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateFailoverGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                failover_group_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailoverGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FailoverGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group is updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverGroupResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteFailoverGroup: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                failover_group_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group is deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FailoverGroupResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listElasticAddresses: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The failover groups of the account. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ElasticAddressList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createElasticAddress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailoverGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FailoverGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group is created. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateElasticAddress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                elastic_address_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["FailoverGroupRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["FailoverGroupRequest"];
+            };
+        };
+        responses: {
+            /** @description The group is updated. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteElasticAddress: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The failover group (elastic address) UID, `uid` of the group.
+                 * @example fg-5be3dca6d3c4bf1eaddcb5b555d993bb
+                 */
+                elastic_address_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The group is deleted. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationResultEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOnprems: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The on-premises records. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnpremList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getOnprem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The UID of the on-premises record.
+                 * @example op-7f3c2a9d1e
+                 */
+                onprem_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The on-premises record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnpremEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateOnprem: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The UID of the on-premises record.
+                 * @example op-7f3c2a9d1e
+                 */
+                onprem_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateOnpremRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateOnpremRequest"];
+            };
+        };
+        responses: {
+            /** @description The saved on-premises record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OnpremEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listOperationLogs: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Leave out entries below this severity (0 trace ... 5 error); absent means no filter.
+                 * @example 2
+                 */
+                min_severity?: components["schemas"]["OperationLogSeverity"];
+                /**
+                 * @description Also return the entries of child operations (each with its `operation_uid`).
+                 * @example true
+                 */
+                include_children?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The UID of an asynchronous operation (a deployment, an SSL or load balancer operation, an archive or restore...).
+                 * @example op-5f2a9c31d7
+                 */
+                operation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of log entries. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationLogPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listQueues: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The work queues. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueList"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createQueueRegistration: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RegisterQueueAgentRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RegisterQueueAgentRequest"];
+            };
+        };
+        responses: {
+            /** @description The agent registration. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueAgentRegistrationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getQueueTask: {
+        parameters: {
+            query: {
+                /**
+                 * @description The host name of the agent asking for work.
+                 * @example agent-hostname
+                 */
+                host_name: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The name of a work queue (`name` of a queue), such as `skycap_render_queue`.
+                 * @example skycap_render_queue
+                 */
+                queue_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The next task, a notice, or null. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueTaskEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateQueueTask: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The name of a work queue (`name` of a queue), such as `skycap_render_queue`.
+                 * @example skycap_render_queue
+                 */
+                queue_name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateQueueTaskRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateQueueTaskRequest"];
+            };
+        };
+        responses: {
+            /** @description The state is recorded. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["QueueTaskUpdateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listFormations: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Set to `1` to include the content (`body`) of the formation's parts.
+                 * @example 1
+                 */
+                full_content?: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of formations. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFormationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateFormationRequest"];
+            };
+        };
+        responses: {
+            /** @description The new formation. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getFormationPipeline: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The UID of the snapshot to build the pipeline against (latest if not given).
+                 * @example e1a7c5b3d9f2408a6c4e2b0d8f6a4c2e
+                 */
+                snapshot_uid?: string;
+                /**
+                 * @description Whether to use the latest data of the stack rather than the snapshot's.
+                 * @example false
+                 */
+                use_latest?: boolean;
+                /**
+                 * @description The name of the workflow (the formation's default if not given).
+                 * @example default
+                 */
+                workflow?: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The pipeline. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationPipelineEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormationHelmRelease: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateHelmReleaseRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateHelmReleaseRequest"];
+            };
+        };
+        responses: {
+            /** @description The new Helm release. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["HelmReleaseEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormationPolicy: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFormationPolicyRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateFormationPolicyRequest"];
+            };
+        };
+        responses: {
+            /** @description The new policy. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationPolicyEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormationTransformation: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFormationTransformationRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateFormationTransformationRequest"];
+            };
+        };
+        responses: {
+            /** @description The new transformation. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationTransformationEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createFormationWorkflow: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateFormationWorkflowRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateFormationWorkflowRequest"];
+            };
+        };
+        responses: {
+            /** @description The new workflow. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationWorkflowEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createStencils: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateStencilsRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateStencilsRequest"];
+            };
+        };
+        responses: {
+            /** @description The action adding the stencils, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateStencil: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+                /**
+                 * @description The stencil UID.
+                 * @example 8f0c3d2a6b1e4f5a9c7d0e2b4a6f8c1d
+                 */
+                stencil_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateStencilRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateStencilRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated stencil. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["StencilEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runStencilRender: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+                /**
+                 * @description The stencil UID.
+                 * @example 8f0c3d2a6b1e4f5a9c7d0e2b4a6f8c1d
+                 */
+                stencil_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["RenderStencilRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["RenderStencilRequest"];
+            };
+        };
+        responses: {
+            /** @description The rendered stencils. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationRenderEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listSnapshots: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of snapshots. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SnapshotPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getSnapshotFormationRender: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Comma-separated names of the stencils to render (all of them if empty).
+                 * @example web_deployment.yml,web_service.yml
+                 */
+                requested_files?: string;
+                /**
+                 * @description Whether to use the latest data of the stack rather than the snapshot's (default true; the official client sends `false` only).
+                 * @example false
+                 */
+                use_latest?: boolean;
+                /**
+                 * @description The UID or name of a filter (stencil group) to apply.
+                 * @example production
+                 */
+                filter?: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The snapshot UID (the toolbelt also resolves `latest` itself, by listing snapshots).
+                 * @example e1a7c5b3d9f2408a6c4e2b0d8f6a4c2e
+                 */
+                snapshot_uid: string;
+                /**
+                 * @description The formation UID.
+                 * @example 3b2e6a0c9f1d4e7a8b5c2d0e1f3a4b6c
+                 */
+                formation_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The rendered stencils. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["FormationRenderEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listBaseTemplates: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of base templates. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplatePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createBaseTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateBaseTemplateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateBaseTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The new base template. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getBaseTemplate: {
+        parameters: {
+            query?: {
+                /**
+                 * @description Set to `1` to include the stencil templates (`stencils`).
+                 * @example 1
+                 */
+                include_stencils?: string;
+                /**
+                 * @description Set to `1` to include the content of the stencil templates.
+                 * @example 1
+                 */
+                include_content?: string;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The base template. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateBaseTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateBaseTemplateRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateBaseTemplateRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated base template. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteBaseTemplate: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted base template. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runBaseTemplateSync: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The base template UID.
+                 * @example 6a1d3c9e7f2b4d80a5c3e1f9b7d5a3c1
+                 */
+                base_template_uid: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The base template. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BaseTemplateEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConfigurationFiles: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of configuration files. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationFilePage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConfigurationFile: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The configuration file. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigurationFileEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createConfigurationFileVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["UpdateConfigurationFileRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["UpdateConfigurationFileRequest"];
+            };
+        };
+        responses: {
+            /** @description The action saving the file, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    runConfigurationFileApply: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The configuration type, as `type` in the list of the stack's configuration files.
+                 * @example nginx
+                 */
+                configuration_type: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The action applying the file, queued. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AsyncActionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listManifestFileVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Whether to include the content (`body`) of each version (the official client always sends it, `true` or `false`).
+                 * @example true
+                 */
+                include_body?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestYamlVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createManifestFileVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateManifestYamlRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateManifestYamlRequest"];
+            };
+        };
+        responses: {
+            /** @description The new version. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestYamlVersionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getManifestFileVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The UID of a version, or `latest` for the current one.
+                 * @example latest
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ManifestYamlVersionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listServiceFileVersions: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+                /**
+                 * @description Whether to include the content (`body`) of each version (the official client always sends it, `true` or `false`).
+                 * @example true
+                 */
+                include_body?: boolean;
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of versions. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceYamlVersionPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createServiceFileVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["CreateServiceYamlRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["CreateServiceYamlRequest"];
+            };
+        };
+        responses: {
+            /** @description The new version. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceYamlVersionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getServiceFileVersion: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The stack UID (see "Finding a stack UID").
+                 * @example 5999b763474b0eafa5fafb64bff0ba80
+                 */
+                stack_id: components["parameters"]["StackId"];
+                /**
+                 * @description The UID of a version, or `latest` for the current one.
+                 * @example latest
+                 */
+                version: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The version. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ServiceYamlVersionEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    listConfigStoreRecords: {
+        parameters: {
+            query?: {
+                /**
+                 * @description The page of the list to return (1-based); follow `pagination.next` from the previous page.
+                 * @example 1
+                 */
+                page?: components["parameters"]["Page"];
+            };
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description A page of records. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStoreRecordPage"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    createConfigStoreRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigStoreRecordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConfigStoreRecordRequest"];
+            };
+        };
+        responses: {
+            /** @description The new record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStoreRecordEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    getConfigStoreRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+                /**
+                 * @description The record key, URL-encoded (the official client also encodes `.` as `%2E`).
+                 * @example DATABASE_HOST
+                 */
+                record_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStoreRecordEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    updateConfigStoreRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+                /**
+                 * @description The record key, URL-encoded (the official client also encodes `.` as `%2E`).
+                 * @example DATABASE_HOST
+                 */
+                record_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["ConfigStoreRecordRequest"];
+                "application/x-www-form-urlencoded": components["schemas"]["ConfigStoreRecordRequest"];
+            };
+        };
+        responses: {
+            /** @description The updated record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStoreRecordEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
+            409: components["responses"]["Conflict"];
+            503: components["responses"]["ServiceUnavailable"];
+        };
+    };
+    deleteConfigStoreRecord: {
+        parameters: {
+            query?: never;
+            header?: {
+                /**
+                 * @description The id of the account to act in (an account `id` from `GET /accounts`), for a user who belongs to several accounts; without it the request acts in the user's own account. Sent by the official Go client when an account is chosen (cloud66.go:154-156, since 2016) and so by the cx toolbelt's `--org` option; no docs page lists it.
+                 * @example 4153
+                 */
+                "X-Account"?: components["parameters"]["XAccount"];
+            };
+            path: {
+                /**
+                 * @description The config store namespace: `configstore_namespace` of an account or of a stack.
+                 * @example b4c8e0f2-5a1d-4e6b-9c3f-7d2a1e8b0c94
+                 */
+                namespace: string;
+                /**
+                 * @description The record key, URL-encoded (the official client also encodes `.` as `%2E`).
+                 * @example DATABASE_HOST
+                 */
+                record_key: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description The deleted record. */
+            200: {
+                headers: {
+                    "X-RateLimit-Limit": components["headers"]["X-RateLimit-Limit"];
+                    "X-RateLimit-Remaining": components["headers"]["X-RateLimit-Remaining"];
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ConfigStoreRecordEnvelope"];
+                };
+            };
+            400: components["responses"]["BadRequest"];
+            401: components["responses"]["Unauthenticated"];
+            402: components["responses"]["TrialExpired"];
+            403: components["responses"]["Forbidden"];
+            404: components["responses"]["NotFound"];
+            408: components["responses"]["TimedOut"];
             503: components["responses"]["ServiceUnavailable"];
         };
     };

@@ -53,6 +53,16 @@ const attacks = [
   { name: 'Transfer-Encoding with Content-Length (smuggling shape)', bytes: rawRequest('POST', ACTIONS, { ...JSON_TYPE, 'Content-Length': '4', 'Transfer-Encoding': 'chunked' }, '0\r\n\r\nGET /stacks HTTP/1.1\r\nHost: x\r\n\r\n'), status: 400, mentions: 'http:' },
   { name: '20 KiB of headers', bytes: rawRequest('GET', '/stacks', { ...AUTH, 'X-Padding': 'x'.repeat(20 * 1024) }), status: 431, mentions: 'too large' },
   { name: 'PUT on a GET/POST route: 405 with Allow', bytes: rawRequest('PUT', '/stacks', AUTH, ''), status: 405, mentions: 'method', allow: 'GET, POST, HEAD' },
+  // Routed on one path and served as another: /oauth/* and /__sandbox/* go straight to the sandbox,
+  // which would resolve the dots and store an unvalidated write (issue: a variable without a key).
+  ...['/oauth', '/__sandbox'].flatMap((prefix) => ['..', '%2e%2e', '.%2E'].map((dots) => ({
+    name: `dot segments after ${prefix}/ (${dots}): refused, never routed around validation`,
+    bytes: rawRequest('POST', `${prefix}/${dots}/stacks/${STACK}/environments`, JSON_TYPE, '{"value":"x"}'),
+    status: 400,
+    mentions: 'segments',
+  }))),
+  { name: 'repeated slashes are one slash, as Rails routes them (the Go client asks for /files//<id>)', bytes: rawRequest('GET', `//stacks//${STACK}.json`, AUTH), status: 200 },
+  { name: 'a "." segment', bytes: rawRequest('GET', `/stacks/./${STACK}`, AUTH), status: 400, mentions: 'segments' },
   { name: 'unknown path: 404', bytes: rawRequest('GET', '/nothing/here', AUTH), status: 404, mentions: 'not_found' },
   { name: 'HEAD on a GET route: 200 with no body', bytes: rawRequest('HEAD', '/stacks', AUTH), status: 200, emptyBody: true },
   { name: 'GET with a .json suffix (the official Go client)', bytes: rawRequest('GET', `/stacks/${STACK}.json`, AUTH), status: 200 },

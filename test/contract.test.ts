@@ -61,6 +61,8 @@ describe.each([
 
   test('every GET answers the same with a .json suffix (the official Go client and the seeds\' curl examples send it)', async () => {
     const differ = [];
+    // The operations above changed the sandbox's data (a stopped container is gone): start from the seeds.
+    if ('reset' in mock && typeof mock.reset === 'function') mock.reset();
     for (const op of all.filter((o) => o.method === 'get')) {
       const { path, query } = sampleParams(doc, op) as { path: Record<string, unknown>; query: Record<string, unknown> };
       const url = mock.url + op.path.replace(/\{(\w+)\}/g, (_, name) => encodeURIComponent(String(path[name])));
@@ -79,6 +81,6 @@ describe.each([
     const missing = all.map((op) => op.operation.operationId).filter((id) => !exercised.has(id));
     expect(missing).toEqual([]);
     expect(exercised.size).toBe(all.length);
-    expect(all.length).toBe(52);
+    expect(all.length).toBeGreaterThanOrEqual(175);
   });
 });

@@ -16,7 +16,8 @@ test('spectral:oas on the source: nothing but the #2655 path item errors, one pe
   const { known, other, pathRefs } = await spectralOnSource();
   expect(other.map((f) => `${f.code} ${f.path.join('.')} ${f.message}`)).toEqual([]);
   expect(known.map((f) => f.path[1]).sort()).toEqual([...pathRefs].sort());
-  expect(pathRefs.size).toBe(36);
+  // One per path item of spec/openapi.yaml (each a $ref), and every path item is one.
+  expect(pathRefs.size).toBe(Object.keys(JSON.parse(readFileSync(join(root, 'generated/openapi.json'), 'utf8')).paths).length);
 }, 120_000);
 
 test('redocly recommended on the source: 0 errors, 0 warnings', async () => {

@@ -7,7 +7,7 @@ import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'no
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { deref, operations } from '../../scripts/lib/openapi-doc.mjs';
+import { deref, operations } from 'cloud66-openapi/helpers';
 import { withCodeSamples } from './src/code-samples.mjs';
 import { guides } from './src/guides.mjs';
 import { searchIndex, tryItData, operationAnchor, sectionAnchor } from './src/site-data.mjs';
@@ -17,7 +17,8 @@ const dist = join(here, 'dist');
 const require = createRequire(import.meta.url);
 const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
 
-const bundle = JSON.parse(readFileSync(join(here, '../../generated/openapi.json'), 'utf8'));
+// The description as the cloud66-openapi package ships it (its build copies generated/openapi.json).
+const bundle = JSON.parse(readFileSync(require.resolve('cloud66-openapi/openapi.json'), 'utf8'));
 const site = withCodeSamples(bundle);
 site.info.description = guides(site.info.description);
 // The mock server is for local use (the try-it panel offers it); the published reference lists production.
@@ -33,6 +34,14 @@ for (const op of operations(site)) {
   // The scope next to the title, not only under "Authorizations".
   const scopes = (operation.security ?? site.security ?? []).flatMap((s) => s.oauth2 ?? []);
   operation['x-badges'] = scopes.map((scope) => ({ name: `scope: ${scope}`, color: '#0b6bcb' }));
+  // Where the operation is documented or used, and since when, so a reader can tell a 2015 shape from a 2025 one.
+  const evidence = operation['x-evidence'] ?? [];
+  if (evidence.length) {
+    const since = evidence.map((e) => e.date).filter(Boolean).sort()[0];
+    if (since) operation['x-badges'].push({ name: `since ${since.slice(0, 4)}`, color: '#555f6d' });
+    const rows = evidence.map((e) => `| ${e.date ?? '?'} | [${e.repo}](https://github.com/${e.repo}/blob/${e.commit}/${e.file}) | \`${e.file}\` ${e.line} |`);
+    operation.description = `${operation.description ?? ''}\n\n**Sources** (newest first${since ? `; shown since ${since}` : ''}):\n\n| Date | Repository | Where |\n| --- | --- | --- |\n${rows.join('\n')}`;
+  }
   // The error responses, alike on every operation, as one collapsed entry after the success response, so
   // the success response and the samples come first (on a phone, before eight error boxes).
   const errors = Object.keys(operation.responses).filter((code) => Number(code) >= 400);

@@ -6,7 +6,7 @@ import { deref, objectShape, operations, schemaRefName as refName } from './open
 
 
 /** Map of schema name -> { instances, present: Map(property -> count) }. */
-export function examplePresence(doc, { include = () => true } = {}) {
+export function examplePresence(doc, { include = () => true, extra = [] } = {}) {
   const stats = new Map();
   const record = (name, value) => {
     const entry = stats.get(name) ?? { instances: 0, present: new Map() };
@@ -31,6 +31,8 @@ export function examplePresence(doc, { include = () => true } = {}) {
       for (const [key, sub] of Object.entries(value)) if (!(schema.properties ?? {})[key]) walk(schema.additionalProperties, sub);
     }
   };
+  // Bodies from elsewhere (the docs repositories' examples), each with the schema it answers to.
+  for (const { schema, value } of extra) walk(schema, value);
   for (const { operation } of operations(doc)) {
     for (const response of Object.values(operation.responses ?? {})) {
       const media = deref(doc, response)?.content?.['application/json'];
@@ -42,15 +44,22 @@ export function examplePresence(doc, { include = () => true } = {}) {
 }
 
 /**
- * Seed examples only: the shared examples (components.examples, imported from the seeds) that are not
- * marked illustrative; an error response's inline example is this description's own words.
+ * Seed examples only: the shared examples imported from the seeds (spec/components/examples/seeds.yaml, whose
+ * summaries name their seed: "(rendered docs)" or "(API Blueprint)"). The newer docs' examples are not counted:
+ * where they leave a property out, it is optional even though every seed shows it (ERRATA E-JOBS-10/11).
  */
-export const seedExamplesOnly = (node, example) => typeof node.$ref === 'string' && !/illustrative/i.test(example?.summary ?? '');
+export const seedExamplesOnly = (node, example) => typeof node.$ref === 'string' && /\((rendered docs|API Blueprint)\)$/.test(example?.summary ?? '');
 
-/** [schema, property] pairs shown in every seed example of their schema but not required. */
-export function alwaysShownButOptional(doc) {
+/**
+ * [schema, property] pairs shown in every seed example of their schema, and in every one of `extra` (the
+ * newer docs' examples: { schema, value }), but not required.
+ */
+export function alwaysShownButOptional(doc, extra = []) {
   const missing = [];
-  for (const [name, { instances, present }] of examplePresence(doc, { include: seedExamplesOnly })) {
+  // Only objects the seeds show: a newer object's required properties come from its sources' structs.
+  const shownBySeeds = examplePresence(doc, { include: seedExamplesOnly });
+  for (const [name, { instances, present }] of examplePresence(doc, { include: seedExamplesOnly, extra })) {
+    if (!shownBySeeds.has(name)) continue;
     const { properties, required } = objectShape(doc, doc.components.schemas[name]);
     for (const [property, count] of present) {
       if (count === instances && properties[property] && !required.includes(property)) missing.push([name, property]);

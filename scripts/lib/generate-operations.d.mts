@@ -1,17 +1,5 @@
-// Types of generate-operations.mjs for the TypeScript tests that read the operation list.
-export interface OperationInfo {
-  resource: string;
-  name: string;
-  operationId: string;
-  method: 'get' | 'post' | 'put' | 'delete';
-  path: string;
-  pathParams: string[];
-  body: 'required' | 'optional' | undefined;
-  paged: boolean;
-  action: boolean;
-  summary: string;
-  scopes: string[];
-}
-export function methodName(operation: { operationId: string; 'x-client-method'?: string }, tag: string): string;
-export function listOperations(doc: unknown): OperationInfo[];
+// Types of generate-operations.mjs for the TypeScript tests that read the operation list (the list
+// itself is cloud66-openapi's: packages/openapi/src/client-methods.mjs).
+export type { ClientOperation as OperationInfo } from '../../packages/openapi/src/helpers.mjs';
+export { listOperations, methodName } from '../../packages/openapi/src/helpers.mjs';
 export function generateOperations(bundleText: string): string;

@@ -9,7 +9,7 @@ import { afterEach, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../scripts/lib/spec-index.mjs';
 import { eventually, spawnTagged } from '../support/system.mjs';
 
-const READMES = ['README.md', 'packages/client/README.md', 'packages/mock/README.md', 'packages/docs/README.md'];
+const READMES = ['README.md', 'packages/openapi/README.md', 'packages/client/README.md', 'packages/mock/README.md', 'packages/docs/README.md'];
 const readme = (file) => readFileSync(join(repoRoot, file), 'utf8');
 const rootScripts = JSON.parse(readme('package.json')).scripts;
 // pnpm commands that run pnpm itself, not a script; and builtins that shadow a script of the same name.

@@ -102,6 +102,7 @@ export interface Cloud66Client {
   POST: Cloud66Method<'post'>;
   PUT: Cloud66Method<'put'>;
   DELETE: Cloud66Method<'delete'>;
+  PATCH: Cloud66Method<'patch'>;
   /** The bare openapi-fetch client underneath (no error wrapping). */
   raw: Client<paths>;
 }
@@ -186,7 +187,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
     return response;
   };
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE') =>
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') =>
     async (path: string, init?: Record<string, unknown> & { signal?: AbortSignal }) => {
       const operation = `${method} ${path}`;
       const send = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
@@ -229,7 +230,7 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       return { data, response, rateLimit };
     };
 
-  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), raw } as unknown as Cloud66Client;
+  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH'), raw } as unknown as Cloud66Client;
 }
 
 /**

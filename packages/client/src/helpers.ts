@@ -11,9 +11,13 @@ import { sleep } from './retry.js';
 const ACTION_PATH = '/stacks/{stack_id}/actions/{action_id}';
 
 type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
-/** Paths whose GET returns a page: `{ response: Item[], pagination }`. */
-export type ListPath = { [P in PathsWithMethod<paths, 'get'>]: Json200<paths[P]['get']> extends { response: unknown[]; pagination: unknown } ? P : never }[PathsWithMethod<paths, 'get'>];
-export type ListItem<P extends ListPath> = Json200<paths[P]['get']> extends { response: (infer I)[] } ? I : never;
+type Page = { response: unknown[]; pagination: unknown };
+/**
+ * Paths whose GET returns a page: `{ response: Item[], pagination }`, or a union of evidenced shapes one of
+ * which is the page (the environment variables' list also answers `{contents}` for `environments_format`).
+ */
+export type ListPath = { [P in PathsWithMethod<paths, 'get'>]: [Extract<Json200<paths[P]['get']>, Page>] extends [never] ? never : P }[PathsWithMethod<paths, 'get'>];
+export type ListItem<P extends ListPath> = Extract<Json200<paths[P]['get']>, Page> extends { response: (infer I)[] } ? I : never;
 type ListInit<P extends ListPath> = InitParam<MaybeOptionalInit<paths[P], 'get'>>;
 
 export interface WaitOptions {

@@ -30,10 +30,10 @@ export interface ActionOptions<P extends keyof paths, M extends HttpMethod> exte
   wait?: boolean | WaitOptions;
 }
 
-/** [method index: get, post, put, delete; path; flags: b takes a body, p paged, a answers an action]. */
-export type OperationEntry = readonly [0 | 1 | 2 | 3, string, string?];
+/** [method index: get, post, put, delete, patch; path; flags: b takes a body, p paged, a answers an action]. */
+export type OperationEntry = readonly [0 | 1 | 2 | 3 | 4, string, string?];
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE'] as const;
+const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
 type AnyCall = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown }>;
 
@@ -56,8 +56,10 @@ export function bindResource<R>(client: Cloud66Client, table: Record<string, Ope
     const method = async (...args: unknown[]) => {
       const { init, options, params } = request(args);
       const data = await unwrap((client[METHODS[index]] as unknown as AnyCall)(path, init));
-      if (flags.includes('a') && options.wait) {
-        const action = (data as { response: { id: number; resource_id?: string } }).response;
+      const action = (data as { response?: { id?: number; resource_id?: string; finished_at?: unknown } }).response;
+      // An operation whose answer may be an action or, in an older documented shape, something else (the
+      // variable itself, an acknowledgement) waits only when an action came back.
+      if (flags.includes('a') && options.wait && action && typeof action.id === 'number' && 'finished_at' in action) {
         // A new stack's action names the stack it creates; every other action path has its stack.
         const stackId = (params.stack_id ?? action.resource_id) as string;
         const wait = options.wait === true ? { signal: options.signal } : options.wait;

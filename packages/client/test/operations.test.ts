@@ -25,8 +25,9 @@ const c66 = (fetch: Cloud66ClientOptions['fetch'], options: Partial<Cloud66Clien
 
 describe('operation methods', () => {
   test(`there is one method per operation of the description (${operations.length})`, () => {
-    expect(operations).toHaveLength(52);
-    expect(OPERATION_COUNT).toBe(52);
+    // Every operation of the description (175 endpoints the census counts as current, and more).
+    expect(operations.length).toBeGreaterThanOrEqual(175);
+    expect(OPERATION_COUNT).toBe(operations.length);
     const client = c66(recording().fetch) as unknown as Record<string, Record<string, unknown>>;
     for (const op of operations) expect(typeof client[op.resource]?.[op.name], `${op.resource}.${op.name}`).toBe('function');
   });

@@ -2,9 +2,7 @@
 // TypeScript call with cloud66-client's operation methods, both using the operation's own example
 // values. An operation whose body has several examples (a oneOf's variants, say) gets a pair per
 // example, labelled with the example's summary. packages/docs/test/samples-run.test.mjs runs them all.
-import { listOperations } from '../../../scripts/lib/generate-operations.mjs';
-import { deref, operations } from '../../../scripts/lib/openapi-doc.mjs';
-import { sampleFromSchema, sampleParams } from '../../../scripts/lib/samples.mjs';
+import { deref, listOperations, operations, sampleFromSchema, sampleParams } from 'cloud66-openapi/helpers';
 
 export const SAMPLE_BASE_URL = 'https://app.cloud66.com/api/3';
 export const SAMPLE_CLIENT_OPTIONS = '{ token: process.env.CLOUD66_TOKEN! }';

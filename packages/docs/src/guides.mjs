@@ -3,8 +3,10 @@
 // API users; the evidence stays in the repository's ERRATA.md) and a client quick start. The
 // description keeps its own info.description short (generators copy it into every file they write).
 import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { repoRoot } from '../../../scripts/lib/spec-index.mjs';
+import { fileURLToPath } from 'node:url';
+
+// spec/guides.md is the repository's, not the description's: the docs site is built in the repository.
+const GUIDES = fileURLToPath(new URL('../../../spec/guides.md', import.meta.url));
 
 const promote = (markdown) => markdown.replace(/^(#{2,4}) /gm, (_, hashes) => `${hashes.slice(1)} `);
 
@@ -44,6 +46,6 @@ const ERRATA_URL = 'https://github.com/cloud66-openapi/cloud66-openapi/blob/main
 const forReaders = (markdown) => markdown.replace(/`spec\/ERRATA\.md`/g, `the [errata](${ERRATA_URL})`).replace(/The guides \(`spec\/guides\.md`\) explain/g, 'The guides below explain');
 
 export function guides(introduction) {
-  const guide = readFileSync(join(repoRoot, 'spec/guides.md'), 'utf8').replace(/^# .*\n+[\s\S]*?(?=^## )/m, '');
+  const guide = readFileSync(GUIDES, 'utf8').replace(/^# .*\n+[\s\S]*?(?=^## )/m, '');
   return [forReaders(introduction.trim()), promote(forReaders(guide)), CLIENT_QUICK_START].join('\n\n');
 }

@@ -1,8 +1,7 @@
 // What the page's own scripts need, computed at build time from the description: the search index
 // (operations, paths, operationIds, parameters, schema field names, guide sections) and, per
 // operation, what the try-it panel fills in (method, path, parameters with examples, request bodies).
-import { deref, operations, schemaRefName as refName } from '../../../scripts/lib/openapi-doc.mjs';
-import { sampleParams } from '../../../scripts/lib/samples.mjs';
+import { deref, operations, sampleParams, schemaRefName as refName } from 'cloud66-openapi/helpers';
 import { bodyVariants } from './code-samples.mjs';
 
 /** Redoc's anchor of an operation: tag/<Tag-With-Dashes>/operation/<operationId>. */

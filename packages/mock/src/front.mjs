@@ -9,7 +9,9 @@
 import { Agent, createServer, request as httpRequest, STATUS_CODES } from 'node:http';
 import { checkBody, checkTarget } from './guards.mjs';
 
-const ERROR_BY_STATUS = { 400: 'bad_request', 408: 'time_out', 431: 'request_header_fields_too_large', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
+const IDEMPOTENT = new Set(['GET', 'PUT', 'DELETE']);
+const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
+const ERROR_BY_STATUS = { 503: 'service_unavailable', 400: 'bad_request', 408: 'time_out', 431: 'request_header_fields_too_large', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded; nor are
 // Content-Length (recomputed), Expect (answered here) and CORS credentials (the mock uses no cookies).
@@ -80,8 +82,12 @@ function readBody(req, limit) {
  * the description declares for a path (for `Allow`); `direct` ({ port, matches(path) }) sends some
  * paths straight to another server.
  */
-function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, bodyLimit, upstreamTimeoutMs, direct }) {
+function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, bodyLimit, upstreamTimeoutMs, direct, ready = Promise.resolve() }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
+  // Until the upstream listens, requests wait for it rather than meeting a 502 (a CI job that waits
+  // for the port to open may send its first request at once). Its failure is answered as a 503.
+  let upstreamProblem;
+  ready.catch((error) => (upstreamProblem = error));
 
   const handle = async (req, res) => {
     const targetProblem = checkTarget(req.url);
@@ -104,9 +110,11 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
     const bodyProblem = checkBody(req.headers['content-type'], body);
     if (bodyProblem) return sendError(res, 400, bodyProblem.description, bodyProblem.details);
 
-    // The API accepts a `.json` suffix on any path (the official Go client sends one).
+    // The one normalised target that decides routing and is forwarded: repeated slashes collapsed (the
+    // official Go client builds `/files//<id>` for a backup file) and the `.json` suffix the API
+    // accepts on any path dropped. Dot segments were refused above.
     const [rawPath, rawQuery] = req.url.split('?', 2);
-    const path = rawPath.replace(/\.json$/, '');
+    const path = rawPath.replace(/\/{2,}/g, '/').replace(/\.json$/, '');
     // Like the API (a Rails app, which merges JSON body parameters into its params), a JSON body
     // sent to an operation that declares none is read as its parameters: the official Go client
     // sends GET filters that way. They join the query string; the query's own values win.
@@ -120,17 +128,36 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
     const port = direct?.matches(path) ? direct.port : upstreamPort;
     const headers = { ...forwardable(req.headers), host: `127.0.0.1:${port}`, 'content-length': body.length };
     if (bodyAsParameters) delete headers['content-type'];
-    const upstream = httpRequest({ host: '127.0.0.1', port, agent, method: req.method === 'HEAD' ? 'GET' : req.method, path: query === undefined ? path : `${path}?${query}`, headers });
-    // A client that goes away cancels its upstream request; a silent upstream is given up on.
-    res.once('close', () => res.writableFinished || upstream.destroy());
-    upstream.setTimeout(upstreamTimeoutMs, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
-    upstream.once('error', (e) => {
-      if (res.destroyed) return;
-      if (e.code === 'ETIMEDOUT') sendError(res, 504, `The mock did not answer within ${upstreamTimeoutMs} ms.`, 'upstream: timeout');
-      else sendError(res, 502, 'The mock could not reach Prism.', `upstream: ${e.code ?? e.message}`);
-    });
-    upstream.once('response', (answer) => relay(answer, res, { path, allowedMethods }));
-    upstream.end(body);
+    await ready.catch(() => {});
+    if (upstreamProblem) return sendError(res, 503, 'The mock is not running: its upstream failed to start.', `upstream: ${upstreamProblem.message.split('\n')[0]}`);
+    if (res.destroyed) return;
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const send = (retried) => {
+      // A retry goes over a fresh connection: the pooled one it failed on may not be the only stale one.
+      const upstream = httpRequest({ host: '127.0.0.1', port, agent: retried ? false : agent, method, path: query === undefined ? path : `${path}?${query}`, headers });
+      // A client that goes away cancels its upstream request; a silent upstream is given up on.
+      const cancel = () => res.writableFinished || upstream.destroy();
+      res.once('close', cancel);
+      upstream.setTimeout(upstreamTimeoutMs, () => upstream.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+      let answered = false;
+      upstream.once('error', (e) => {
+        if (res.destroyed) return;
+        // A kept-alive socket the upstream closed as we reused it fails before any byte comes back:
+        // an idempotent request is sent once more, on a new connection.
+        if (!answered && !retried && IDEMPOTENT.has(method) && RESET_CODES.has(e.code)) {
+          res.off('close', cancel);
+          return send(true);
+        }
+        if (e.code === 'ETIMEDOUT') sendError(res, 504, `The mock did not answer within ${upstreamTimeoutMs} ms.`, 'upstream: timeout');
+        else sendError(res, 502, 'The mock could not reach Prism.', `upstream: ${e.code ?? e.message}`);
+      });
+      upstream.once('response', (answer) => {
+        answered = true;
+        relay(answer, res, { path, allowedMethods });
+      });
+      upstream.end(body);
+    };
+    send(false);
   };
 
   return {

@@ -12,6 +12,10 @@ const isJsonType = (type) => /^application\/([\w.+-]+\+)?json$/.test(type);
 export function checkTarget(target) {
   if (!target.startsWith('/')) return { description: 'The request target must be a path starting with "/".', details: `target: ${target.slice(0, 100)}` };
   const [path, query = ''] = target.split('?', 2);
+  // Routing decides on the path as sent; a dot segment (`/oauth/../stacks`, `%2e%2e` included) would be
+  // resolved later by whatever reads it, so one request could be routed as one path and served as another.
+  const dotSegment = path.split('/').find((part) => /^(\.|%2e){1,2}$/i.test(part));
+  if (dotSegment !== undefined) return { description: 'The request path must not contain "." or ".." segments.', details: `path segment: ${JSON.stringify(dotSegment)}` };
   for (const [where, parts] of [['path segment', path.split('/')], ['query component', query.split(/[&=]/)]]) {
     for (const part of parts) {
       try {

@@ -1,13 +1,16 @@
 // startMock(): the Cloud 66 API mock as a library, for test runners. The front binds its port
 // first, then Prism starts on a private port behind it; stop() ends both.
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import FindMyWay from 'find-my-way';
 import { createFrontServer } from './front.mjs';
 import { freePort, startPrism } from './prism.mjs';
 import { CONTROL_PREFIX, createSandbox } from './sandbox/index.mjs';
+import { currentVariantsOnly } from './variants.mjs';
 
-/** The description the package ships (copied from generated/openapi.json by `build`). */
+/** The description the package ships (copied from cloud66-openapi, that is generated/openapi.json, by `build`). */
 export const DESCRIPTION = fileURLToPath(new URL('../openapi.json', import.meta.url));
 
 const DEFAULTS = { port: 0, dynamic: false, stateful: false, rateLimit: 3600, rateWindow: 3600, actionSeconds: 2, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
@@ -45,9 +48,9 @@ function validate(options) {
  * `takesBody(method, path)`, whether that operation declares a request body (undefined when
  * the description has no such operation).
  */
-function routesOf(spec) {
+function routesOf(doc) {
   const router = FindMyWay({ ignoreDuplicateSlashes: false });
-  const paths = JSON.parse(readFileSync(spec, 'utf8')).paths ?? {};
+  const paths = doc.paths ?? {};
   for (const [template, item] of Object.entries(paths)) {
     const route = template.replace(/\{([^}]+)\}/g, ':$1');
     for (const method of METHODS) {
@@ -74,18 +77,38 @@ const listen = (server, port) =>
  * Starts the mock. Resolves { url, port, prism, stop } once it answers; rejects with a
  * MockStartError for a bad option, a busy port or a missing description.
  */
+/** The description as an object; a file that is not JSON is named in the error. */
+function readDescription(file) {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new MockStartError('EINVALID', `the description ${file} is not valid JSON (${error.message})`);
+  }
+}
+
 export async function startMock(options = {}) {
   const o = validate(options);
+  const doc = readDescription(o.spec);
+  // Generated data follows each union's current branch (variants.mjs): Prism reads a narrowed copy.
+  const scratch = o.dynamic ? mkdtempSync(join(tmpdir(), 'cloud66-mock-')) : undefined;
+  const prismSpec = scratch ? join(scratch, 'openapi.json') : o.spec;
+  if (scratch) writeFileSync(prismSpec, JSON.stringify(currentVariantsOnly(doc)));
+  const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
   const prismPort = await freePort();
   // --stateful: the sandbox on a private port is Prism's upstream; OAuth and controls skip Prism.
-  const sandbox = o.stateful ? createSandbox(JSON.parse(readFileSync(o.spec, 'utf8')), { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000 }) : undefined;
+  const sandbox = o.stateful ? createSandbox(doc, { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000 }) : undefined;
   if (sandbox) await listen(sandbox.server, 0);
   const direct = sandbox && { port: sandbox.server.address().port, matches: (path) => path.startsWith('/oauth/') || path.startsWith(CONTROL_PREFIX) };
-  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, ...routesOf(o.spec), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct });
+  // The front listens first (so a busy port is found before anything is spawned) and holds requests
+  // until Prism listens: whoever waits for the port never meets a 502.
+  let upstreamReady;
+  const ready = new Promise((resolve, reject) => (upstreamReady = { resolve, reject }));
+  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, ...routesOf(doc), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct, ready });
   try {
     await listen(server, o.port);
   } catch (error) {
     sandbox?.server.close();
+    removeScratch();
     if (error.code === 'EADDRINUSE') throw new MockStartError('EADDRINUSE', `port ${o.port} on 127.0.0.1 is in use (choose another with --port or MOCK_PORT)`);
     if (error.code === 'EACCES') throw new MockStartError('EACCES', `port ${o.port} on 127.0.0.1 needs privileges this process lacks (choose one above 1023)`);
     throw error;
@@ -93,12 +116,16 @@ export async function startMock(options = {}) {
   let prism;
   try {
     const upstream = sandbox && `http://127.0.0.1:${sandbox.server.address().port}`;
-    prism = await startPrism({ spec: o.spec, port: prismPort, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
+    prism = await startPrism({ spec: prismSpec, port: prismPort, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
   } catch (error) {
+    upstreamReady.reject(error);
+    server.closeAllConnections();
     await new Promise((ok) => server.close(ok));
     sandbox?.server.close();
+    removeScratch();
     throw error;
   }
+  upstreamReady.resolve();
   const { port } = server.address();
   let stopped;
   return {
@@ -111,6 +138,7 @@ export async function startMock(options = {}) {
         await new Promise((ok) => server.close(() => ok()));
         closeUpstream();
         await prism.stop();
+        removeScratch();
         if (sandbox) {
           sandbox.server.closeAllConnections();
           await new Promise((ok) => sandbox.server.close(() => ok()));

@@ -162,3 +162,45 @@ describe('guards', () => {
     expect(checkTarget('http://elsewhere/stacks')?.description).toMatch(/must be a path/);
   });
 });
+
+describe('an upstream that is not ready, or drops a kept-alive socket', () => {
+  test('requests sent before the upstream is ready wait for it instead of meeting a 502', async () => {
+    let markReady;
+    const ready = new Promise((resolve) => (markReady = resolve));
+    const front = await frontOver(ok, { ready });
+    const early = Promise.all([1, 2, 3].map(() => fetch(`${front.url}/stacks`)));
+    await new Promise((r) => setTimeout(r, 150));
+    expect(front.seen).toHaveLength(0); // held, not forwarded and not refused
+    markReady();
+    const answers = await early;
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200]);
+  });
+
+  test('when the upstream fails to start, held requests are answered 503 in the API\'s shape', async () => {
+    let fail;
+    const ready = new Promise((_, reject) => (fail = reject));
+    const front = await frontOver(ok, { ready });
+    const held = fetch(`${front.url}/stacks`);
+    fail(new Error('Prism exited (1)'));
+    const answer = await held;
+    expect(answer.status).toBe(503);
+    expect(await answer.json()).toMatchObject({ error: 'service_unavailable', details: expect.stringContaining('Prism exited') });
+  });
+
+  test('an idempotent request whose pooled socket was reset before any answer is retried once, on a new connection', async () => {
+    // The upstream answers the first request on each connection, then destroys the socket without a
+    // word the next time it is used: the keep-alive race Prism's server loses under load.
+    const perSocket = new WeakMap();
+    const front = await frontOver((req, res) => {
+      const n = (perSocket.get(req.socket) ?? 0) + 1;
+      perSocket.set(req.socket, n);
+      if (n > 1) return void req.socket.destroy();
+      ok(req, res);
+    });
+    for (let i = 0; i < 5; i++) expect((await fetch(`${front.url}/stacks`)).status, `GET ${i}`).toBe(200);
+    // A POST is not repeated: it may have been acted on.
+    const post = await fetch(`${front.url}/stacks`, { method: 'POST', body: '{}', headers: { 'content-type': 'application/json' } });
+    expect(post.status).toBe(502);
+    expect(front.seen.filter((r) => r.method === 'POST')).toHaveLength(1);
+  });
+});

@@ -147,3 +147,25 @@ describe('startMock in a parent process', () => {
     await expect(fetch(mock.url)).rejects.toThrow();
   });
 });
+
+describe('ready when it listens', () => {
+  test.each([[[]], [['--stateful']]])('%j: polled every 20 ms from launch, the port gives only real answers (no 502 while Prism starts)', async (args) => {
+    const { freePort } = await import('../src/prism.mjs');
+    const port = await freePort();
+    const proc = run([BIN, '--port', String(port), ...args]);
+    const statuses = [];
+    const deadline = Date.now() + 30_000;
+    while (Date.now() < deadline && !/listening on/.test(proc.out.stdout)) {
+      const status = await fetch(`http://127.0.0.1:${port}/stacks`, { headers: { Authorization: 'Bearer fake-ready-token' } }).then((a) => a.status, () => 'closed');
+      statuses.push(status);
+      if (status !== 'closed') break;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+    // Once the port answers, it answers for real.
+    for (let i = 0; i < 5; i++) statuses.push((await fetch(`http://127.0.0.1:${port}/stacks`, { headers: { Authorization: 'Bearer fake-ready-token' } })).status);
+    expect(statuses.filter((s) => s !== 'closed')).toEqual(statuses.filter((s) => s !== 'closed').map(() => 200));
+    expect(statuses.filter((s) => s !== 'closed').length).toBeGreaterThanOrEqual(5);
+    proc.child.kill('SIGTERM');
+    await proc.exited;
+  });
+});

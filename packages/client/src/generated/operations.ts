@@ -110,7 +110,7 @@ export const containers = {
   stop: [3, "/stacks/{stack_id}/containers/{container_uid}", 'a'],
 } as const;
 
-/** Environment Variables: 5 operations. */
+/** Environment Variables: 7 operations. */
 export interface EnvironmentVariablesResource {
   /** List environment variables. `GET /stacks/{stack_id}/environments` (listEnvironmentVariables) · scope: admin */
   list: {
@@ -120,6 +120,10 @@ export interface EnvironmentVariablesResource {
   };
   /** Add an environment variable. `POST /stacks/{stack_id}/environments` (createEnvironmentVariable) · scope: admin. `{ wait: true }` waits for the action to finish. */
   create(stackId: PathParam<"/stacks/{stack_id}/environments", "post", "stack_id">, body: Body<"/stacks/{stack_id}/environments", "post">, options?: ActionOptions<"/stacks/{stack_id}/environments", "post">): Promise<Result<"/stacks/{stack_id}/environments", "post">>;
+  /** Upload environment variables in bulk. `POST /stacks/{stack_id}/environments/bulk` (createEnvironmentVariablesInBulk) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  createInBulk(stackId: PathParam<"/stacks/{stack_id}/environments/bulk", "post", "stack_id">, body: Body<"/stacks/{stack_id}/environments/bulk", "post">, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "post">): Promise<Result<"/stacks/{stack_id}/environments/bulk", "post">>;
+  /** Patch environment variables in bulk. `PATCH /stacks/{stack_id}/environments/bulk` (updateEnvironmentVariablesInBulk) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  updateInBulk(stackId: PathParam<"/stacks/{stack_id}/environments/bulk", "patch", "stack_id">, body: Body<"/stacks/{stack_id}/environments/bulk", "patch">, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "patch">): Promise<Result<"/stacks/{stack_id}/environments/bulk", "patch">>;
   /** View an environment variable. `GET /stacks/{stack_id}/environments/{env_var}` (getEnvironmentVariable) · scope: admin */
   get(stackId: PathParam<"/stacks/{stack_id}/environments/{env_var}", "get", "stack_id">, envVar: PathParam<"/stacks/{stack_id}/environments/{env_var}", "get", "env_var">, options?: CallOptions<"/stacks/{stack_id}/environments/{env_var}", "get">): Promise<Result<"/stacks/{stack_id}/environments/{env_var}", "get">>;
   /** Update an environment variable. `PUT /stacks/{stack_id}/environments/{env_var}` (updateEnvironmentVariable) · scope: admin. `{ wait: true }` waits for the action to finish. */
@@ -132,6 +136,8 @@ export interface EnvironmentVariablesResource {
 export const environmentVariables = {
   list: [0, "/stacks/{stack_id}/environments", 'p'],
   create: [1, "/stacks/{stack_id}/environments", 'ba'],
+  createInBulk: [1, "/stacks/{stack_id}/environments/bulk", 'ba'],
+  updateInBulk: [4, "/stacks/{stack_id}/environments/bulk", 'ba'],
   get: [0, "/stacks/{stack_id}/environments/{env_var}"],
   update: [2, "/stacks/{stack_id}/environments/{env_var}", 'ba'],
   delete: [3, "/stacks/{stack_id}/environments/{env_var}"],
@@ -158,25 +164,66 @@ export const firewallRules = {
   get: [0, "/stacks/{stack_id}/firewalls/{firewall_id}"],
 } as const;
 
-/** Notifications: 3 operations. */
+/** Notifications: 10 operations. */
 export interface NotificationsResource {
   /** List notifications. `GET /stacks/{stack_id}/notifications` (listNotifications) · scope: public */
-  list: {
-    (stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): Promise<Result<"/stacks/{stack_id}/notifications", "get">>;
-    /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/notifications">, void, undefined>;
-  };
+  list(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): Promise<Result<"/stacks/{stack_id}/notifications", "get">>;
+  /** Update the alerts of a stack. `PATCH /stacks/{stack_id}/notifications` (updateStackNotifications) · scope: public */
+  updateStack(stackId: PathParam<"/stacks/{stack_id}/notifications", "patch", "stack_id">, body: Body<"/stacks/{stack_id}/notifications", "patch">, options?: CallOptions<"/stacks/{stack_id}/notifications", "patch">): Promise<Result<"/stacks/{stack_id}/notifications", "patch">>;
   /** View a notification. `GET /stacks/{stack_id}/notifications/{notification_id}` (getNotification) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "notification_id">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "get">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "get">>;
   /** Update a notification. `PUT /stacks/{stack_id}/notifications/{notification_id}` (updateNotification) · scope: public */
   update(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "notification_id">, body: Body<"/stacks/{stack_id}/notifications/{notification_id}", "put">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "put">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "put">>;
+  /** List the alerts of a stack. `GET /stacks/{stack_id}/alerts` (listStackAlerts) · scope: public */
+  listStackAlerts(stackId: PathParam<"/stacks/{stack_id}/alerts", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/alerts", "get">): Promise<Result<"/stacks/{stack_id}/alerts", "get">>;
+  /** Update the alerts of a stack. `PUT /stacks/{stack_id}/alerts` (updateStackAlerts) · scope: admin */
+  updateStackAlerts(stackId: PathParam<"/stacks/{stack_id}/alerts", "put", "stack_id">, body: Body<"/stacks/{stack_id}/alerts", "put">, options?: CallOptions<"/stacks/{stack_id}/alerts", "put">): Promise<Result<"/stacks/{stack_id}/alerts", "put">>;
+  /** View an alert of a stack. `GET /stacks/{stack_id}/alerts/{alert_name}` (getStackAlert) · scope: public */
+  getStackAlert(stackId: PathParam<"/stacks/{stack_id}/alerts/{alert_name}", "get", "stack_id">, alertName: PathParam<"/stacks/{stack_id}/alerts/{alert_name}", "get", "alert_name">, options?: CallOptions<"/stacks/{stack_id}/alerts/{alert_name}", "get">): Promise<Result<"/stacks/{stack_id}/alerts/{alert_name}", "get">>;
+  /** List all notifications. `GET /notifications` (listAccountNotifications) · scope: public */
+  listAccount: {
+    (options?: CallOptions<"/notifications", "get">): Promise<Result<"/notifications", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(options?: CallOptions<"/notifications", "get">): AsyncGenerator<ListItem<"/notifications">, void, undefined>;
+  };
+  /** Update the alerts of an application group. `PATCH /application_groups/notifications` (updateApplicationGroupNotifications) · scope: admin */
+  updateApplicationGroup(body: Body<"/application_groups/notifications", "patch">, options?: CallOptions<"/application_groups/notifications", "patch">): Promise<Result<"/application_groups/notifications", "patch">>;
+  /** Update the alerts of a named application group. `PATCH /application_groups/{application_group_name}/notifications` (updateApplicationGroupAlerts) · scope: admin */
+  updateApplicationGroupAlerts(applicationGroupName: PathParam<"/application_groups/{application_group_name}/notifications", "patch", "application_group_name">, body: Body<"/application_groups/{application_group_name}/notifications", "patch">, options?: CallOptions<"/application_groups/{application_group_name}/notifications", "patch">): Promise<Result<"/application_groups/{application_group_name}/notifications", "patch">>;
 }
 
 /** The notifications methods' table, for `bindResource<NotificationsResource>(client, notifications)`. */
 export const notifications = {
-  list: [0, "/stacks/{stack_id}/notifications", 'p'],
+  list: [0, "/stacks/{stack_id}/notifications"],
+  updateStack: [4, "/stacks/{stack_id}/notifications", 'b'],
   get: [0, "/stacks/{stack_id}/notifications/{notification_id}"],
   update: [2, "/stacks/{stack_id}/notifications/{notification_id}", 'b'],
+  listStackAlerts: [0, "/stacks/{stack_id}/alerts"],
+  updateStackAlerts: [2, "/stacks/{stack_id}/alerts", 'b'],
+  getStackAlert: [0, "/stacks/{stack_id}/alerts/{alert_name}"],
+  listAccount: [0, "/notifications", 'p'],
+  updateApplicationGroup: [4, "/application_groups/notifications", 'b'],
+  updateApplicationGroupAlerts: [4, "/application_groups/{application_group_name}/notifications", 'b'],
+} as const;
+
+/** Application variants: 4 operations. */
+export interface ApplicationVariantsResource {
+  /** List application variants. `GET /stacks/{stack_id}/application_variants` (listApplicationVariants) · scope: redeploy */
+  list(stackId: PathParam<"/stacks/{stack_id}/application_variants", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/application_variants", "get">): Promise<Result<"/stacks/{stack_id}/application_variants", "get">>;
+  /** Update a rollout variant. `PUT /stacks/{stack_id}/application_variants/{variant_uid}` (updateRolloutVariant) · scope: redeploy */
+  updateRolloutVariant(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "put", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "put", "variant_uid">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "put">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "put">>;
+  /** Update a rollout variant (body). `PATCH /stacks/{stack_id}/application_variants/{variant_uid}` (updateApplicationVariant) · scope: redeploy */
+  update(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch", "variant_uid">, body: Body<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">>;
+  /** Delete a preview variant. `DELETE /stacks/{stack_id}/application_variants/{variant_uid}` (deletePreviewVariant) · scope: redeploy */
+  deletePreviewVariant(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete", "variant_uid">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete">>;
+}
+
+/** The applicationVariants methods' table, for `bindResource<ApplicationVariantsResource>(client, applicationVariants)`. */
+export const applicationVariants = {
+  list: [0, "/stacks/{stack_id}/application_variants"],
+  updateRolloutVariant: [2, "/stacks/{stack_id}/application_variants/{variant_uid}"],
+  update: [4, "/stacks/{stack_id}/application_variants/{variant_uid}", 'b'],
+  deletePreviewVariant: [3, "/stacks/{stack_id}/application_variants/{variant_uid}"],
 } as const;
 
 /** Stack settings: 3 operations. */
@@ -200,7 +247,7 @@ export const stackSettings = {
   update: [2, "/stacks/{stack_id}/settings/{setting_name}", 'ba'],
 } as const;
 
-/** Server Groups: 2 operations. */
+/** Server Groups: 3 operations. */
 export interface ServerGroupsResource {
   /** List server groups. `GET /stacks/{stack_id}/server_groups` (listServerGroups) · scope: public */
   list: {
@@ -210,15 +257,63 @@ export interface ServerGroupsResource {
   };
   /** View a server group. `GET /stacks/{stack_id}/server_groups/{server_group_id}` (getServerGroup) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">>;
+  /** Scale a server group. `POST /stacks/{stack_id}/server_groups/{server_group_id}` (scaleServerGroup) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
+  scale(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">, options?: ActionOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">>;
 }
 
 /** The serverGroups methods' table, for `bindResource<ServerGroupsResource>(client, serverGroups)`. */
 export const serverGroups = {
   list: [0, "/stacks/{stack_id}/server_groups", 'p'],
   get: [0, "/stacks/{stack_id}/server_groups/{server_group_id}"],
+  scale: [1, "/stacks/{stack_id}/server_groups/{server_group_id}", 'ba'],
 } as const;
 
-/** Servers: 2 operations. */
+/** Databases: 3 operations. */
+export interface DatabasesResource {
+  /** List databases. `GET /stacks/{stack_id}/server_groups/{server_group_id}/databases` (listDatabases) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/databases">, void, undefined>;
+  };
+  /** Create a database. `POST /stacks/{stack_id}/server_groups/{server_group_id}/databases` (createDatabase) · scope: admin */
+  create(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">>;
+  /** Delete a database. `DELETE /stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}` (deleteDatabase) · scope: admin */
+  delete(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "server_group_id">, databaseId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "database_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete">>;
+}
+
+/** The databases methods' table, for `bindResource<DatabasesResource>(client, databases)`. */
+export const databases = {
+  list: [0, "/stacks/{stack_id}/server_groups/{server_group_id}/databases", 'p'],
+  create: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/databases", 'b'],
+  delete: [3, "/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}"],
+} as const;
+
+/** Database users: 4 operations. */
+export interface DatabaseUsersResource {
+  /** List database users. `GET /stacks/{stack_id}/server_groups/{server_group_id}/database_users` (listDatabaseUsers) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users">, void, undefined>;
+  };
+  /** Create a database user. `POST /stacks/{stack_id}/server_groups/{server_group_id}/database_users` (createDatabaseUser) · scope: admin */
+  create(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">>;
+  /** Delete a database user. `DELETE /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}` (deleteDatabaseUser) · scope: admin */
+  delete(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">>;
+  /** Regenerate a database user password. `POST /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password` (runDatabaseUserPasswordRegeneration) · scope: admin */
+  runPasswordRegeneration(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">>;
+}
+
+/** The databaseUsers methods' table, for `bindResource<DatabaseUsersResource>(client, databaseUsers)`. */
+export const databaseUsers = {
+  list: [0, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'p'],
+  create: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'b'],
+  delete: [3, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}"],
+  runPasswordRegeneration: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password"],
+} as const;
+
+/** Servers: 5 operations. */
 export interface ServersResource {
   /** List servers. `GET /stacks/{stack_id}/servers` (listServers) · scope: public */
   list: {
@@ -228,12 +323,21 @@ export interface ServersResource {
   };
   /** View a server. `GET /stacks/{stack_id}/servers/{server_uid}` (getServer) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}", "get">>;
+  /** Reboot a server. `POST /stacks/{stack_id}/servers/{server_uid}/reboot_server` (runServerReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
+  runReboot(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "server_uid">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">>;
+  /** Reboot a server (short path). `POST /stacks/{stack_id}/servers/{server_uid}/reboot` (runServerRebootShortPath) · scope: admin */
+  runRebootShortPath(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">>;
+  /** Reboot the servers of a stack. `POST /stacks/{stack_id}/reboot_servers` (runStackReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
+  runStackReboot(stackId: PathParam<"/stacks/{stack_id}/reboot_servers", "post", "stack_id">, body: Body<"/stacks/{stack_id}/reboot_servers", "post">, options?: ActionOptions<"/stacks/{stack_id}/reboot_servers", "post">): Promise<Result<"/stacks/{stack_id}/reboot_servers", "post">>;
 }
 
 /** The servers methods' table, for `bindResource<ServersResource>(client, servers)`. */
 export const servers = {
   list: [0, "/stacks/{stack_id}/servers", 'p'],
   get: [0, "/stacks/{stack_id}/servers/{server_uid}"],
+  runReboot: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot_server", 'a'],
+  runRebootShortPath: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot"],
+  runStackReboot: [1, "/stacks/{stack_id}/reboot_servers", 'ba'],
 } as const;
 
 /** Server settings: 3 operations. */
@@ -255,6 +359,77 @@ export const serverSettings = {
   list: [0, "/stacks/{stack_id}/servers/{server_uid}/settings", 'p'],
   get: [0, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}"],
   update: [2, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", 'ba'],
+} as const;
+
+/** Jobs: 7 operations. */
+export interface JobsResource {
+  /** List jobs. `GET /stacks/{stack_id}/jobs` (listJobs) · scope: jobs */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/jobs", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): Promise<Result<"/stacks/{stack_id}/jobs", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/jobs", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/jobs">, void, undefined>;
+  };
+  /** Pause all jobs. `POST /stacks/{stack_id}/jobs/pause_all` (runJobsPauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
+  runPauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/pause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/pause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/pause_all", "post">>;
+  /** Unpause all jobs. `POST /stacks/{stack_id}/jobs/unpause_all` (runJobsUnpauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
+  runUnpauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/unpause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/unpause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/unpause_all", "post">>;
+  /** View a job. `GET /stacks/{stack_id}/jobs/{job_id}` (getJob) · scope: jobs */
+  get(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "job_id">, options?: CallOptions<"/stacks/{stack_id}/jobs/{job_id}", "get">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}", "get">>;
+  /** Run a job now. `POST /stacks/{stack_id}/jobs/{job_id}/run_now` (runJobNow) · scope: public. `{ wait: true }` waits for the action to finish. */
+  runNow(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "job_id">, body?: Body<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">>;
+  /** Pause a job. `POST /stacks/{stack_id}/jobs/{job_id}/pause` (runJobPause) · scope: public. `{ wait: true }` waits for the action to finish. */
+  runPause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">>;
+  /** Unpause a job. `POST /stacks/{stack_id}/jobs/{job_id}/unpause` (runJobUnpause) · scope: public. `{ wait: true }` waits for the action to finish. */
+  runUnpause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">>;
+}
+
+/** The jobs methods' table, for `bindResource<JobsResource>(client, jobs)`. */
+export const jobs = {
+  list: [0, "/stacks/{stack_id}/jobs", 'p'],
+  runPauseAll: [1, "/stacks/{stack_id}/jobs/pause_all", 'a'],
+  runUnpauseAll: [1, "/stacks/{stack_id}/jobs/unpause_all", 'a'],
+  get: [0, "/stacks/{stack_id}/jobs/{job_id}"],
+  runNow: [1, "/stacks/{stack_id}/jobs/{job_id}/run_now", 'ba'],
+  runPause: [1, "/stacks/{stack_id}/jobs/{job_id}/pause", 'a'],
+  runUnpause: [1, "/stacks/{stack_id}/jobs/{job_id}/unpause", 'a'],
+} as const;
+
+/** Processes: 4 operations. */
+export interface ProcessesResource {
+  /** List processes. `GET /stacks/{stack_id}/processes` (listProcesses) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/processes", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): Promise<Result<"/stacks/{stack_id}/processes", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/processes", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/processes">, void, undefined>;
+  };
+  /** Scale a process. `POST /stacks/{stack_id}/processes` (scaleProcess) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  scaleProcess(stackId: PathParam<"/stacks/{stack_id}/processes", "post", "stack_id">, body: Body<"/stacks/{stack_id}/processes", "post">, options?: ActionOptions<"/stacks/{stack_id}/processes", "post">): Promise<Result<"/stacks/{stack_id}/processes", "post">>;
+  /** View a process. `GET /stacks/{stack_id}/processes/{process_name}` (getProcess) · scope: public */
+  getProcess(stackId: PathParam<"/stacks/{stack_id}/processes/{process_name}", "get", "stack_id">, processName: PathParam<"/stacks/{stack_id}/processes/{process_name}", "get", "process_name">, options?: CallOptions<"/stacks/{stack_id}/processes/{process_name}", "get">): Promise<Result<"/stacks/{stack_id}/processes/{process_name}", "get">>;
+  /** Scale a process (by name). `POST /stacks/{stack_id}/processes/{process_name}/scale` (scaleProcessByName) · scope: public. `{ wait: true }` waits for the action to finish. */
+  scaleProcessByName(stackId: PathParam<"/stacks/{stack_id}/processes/{process_name}/scale", "post", "stack_id">, processName: PathParam<"/stacks/{stack_id}/processes/{process_name}/scale", "post", "process_name">, body?: Body<"/stacks/{stack_id}/processes/{process_name}/scale", "post">, options?: ActionOptions<"/stacks/{stack_id}/processes/{process_name}/scale", "post">): Promise<Result<"/stacks/{stack_id}/processes/{process_name}/scale", "post">>;
+}
+
+/** The processes methods' table, for `bindResource<ProcessesResource>(client, processes)`. */
+export const processes = {
+  list: [0, "/stacks/{stack_id}/processes", 'p'],
+  scaleProcess: [1, "/stacks/{stack_id}/processes", 'ba'],
+  getProcess: [0, "/stacks/{stack_id}/processes/{process_name}"],
+  scaleProcessByName: [1, "/stacks/{stack_id}/processes/{process_name}/scale", 'ba'],
+} as const;
+
+/** Sessions: 2 operations. */
+export interface SessionsResource {
+  /** Start a container session. `POST /stacks/{stack_id}/sessions` (createSession) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
+  create(stackId: PathParam<"/stacks/{stack_id}/sessions", "post", "stack_id">, body: Body<"/stacks/{stack_id}/sessions", "post">, options?: ActionOptions<"/stacks/{stack_id}/sessions", "post">): Promise<Result<"/stacks/{stack_id}/sessions", "post">>;
+  /** View a container session. `GET /stacks/{stack_id}/sessions/fetch` (getSession) · scope: redeploy */
+  get(stackId: PathParam<"/stacks/{stack_id}/sessions/fetch", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/sessions/fetch", "get">): Promise<Result<"/stacks/{stack_id}/sessions/fetch", "get">>;
+}
+
+/** The sessions methods' table, for `bindResource<SessionsResource>(client, sessions)`. */
+export const sessions = {
+  create: [1, "/stacks/{stack_id}/sessions", 'ba'],
+  get: [0, "/stacks/{stack_id}/sessions/fetch"],
 } as const;
 
 /** Backups: 5 operations. */
@@ -288,25 +463,154 @@ export const backups = {
   getFile: [0, "/stacks/{stack_id}/backups/{backup_id}/files/{file_id}"],
 } as const;
 
+/** SSL certificates: 7 operations. */
+export interface SSLCertificatesResource {
+  /** List SSL certificates. `GET /stacks/{stack_id}/ssl_certificates` (listSslCertificates) · scope: admin */
+  listSslCertificates: {
+    (stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): Promise<Result<"/stacks/{stack_id}/ssl_certificates", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/ssl_certificates">, void, undefined>;
+  };
+  /** Add an SSL certificate. `POST /stacks/{stack_id}/ssl_certificates` (createSslCertificate) · scope: admin */
+  createSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "post", "stack_id">, body: Body<"/stacks/{stack_id}/ssl_certificates", "post">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "post">): Promise<Result<"/stacks/{stack_id}/ssl_certificates", "post">>;
+  /** View an SSL certificate. `GET /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (getSslCertificate) · scope: admin */
+  getSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get", "ssl_certificate_uuid">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get">>;
+  /** Update an SSL certificate. `PUT /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (updateSslCertificate) · scope: admin */
+  updateSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put", "ssl_certificate_uuid">, body: Body<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">>;
+  /** Update an SSL certificate (PATCH). `PATCH /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (updateSslCertificatePartial) · scope: admin */
+  updateSslCertificatePartial(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch", "ssl_certificate_uuid">, body: Body<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">>;
+  /** Delete an SSL certificate. `DELETE /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (deleteSslCertificate) · scope: admin */
+  deleteSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete", "ssl_certificate_uuid">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete">>;
+  /** List DNS providers. `GET /dns_providers` (listDnsProviders) · scope: admin */
+  listDnsProviders: {
+    (options?: CallOptions<"/dns_providers", "get">): Promise<Result<"/dns_providers", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(options?: CallOptions<"/dns_providers", "get">): AsyncGenerator<ListItem<"/dns_providers">, void, undefined>;
+  };
+}
+
+/** The sSLCertificates methods' table, for `bindResource<SSLCertificatesResource>(client, sSLCertificates)`. */
+export const sSLCertificates = {
+  listSslCertificates: [0, "/stacks/{stack_id}/ssl_certificates", 'p'],
+  createSslCertificate: [1, "/stacks/{stack_id}/ssl_certificates", 'b'],
+  getSslCertificate: [0, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}"],
+  updateSslCertificate: [2, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", 'b'],
+  updateSslCertificatePartial: [4, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", 'b'],
+  deleteSslCertificate: [3, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}"],
+  listDnsProviders: [0, "/dns_providers", 'p'],
+} as const;
+
+/** Image repositories: 6 operations. */
+export interface ImageRepositoriesResource {
+  /** List image repositories of a stack. `GET /stacks/{stack_id}/image_repositories` (listStackImageRepositories) · scope: public */
+  listStack: {
+    (stackId: PathParam<"/stacks/{stack_id}/image_repositories", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): Promise<Result<"/stacks/{stack_id}/image_repositories", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/image_repositories", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/image_repositories">, void, undefined>;
+  };
+  /** List image repositories. `GET /image_repositories` (listImageRepositories) · scope: admin */
+  list: {
+    (options?: CallOptions<"/image_repositories", "get">): Promise<Result<"/image_repositories", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(options?: CallOptions<"/image_repositories", "get">): AsyncGenerator<ListItem<"/image_repositories">, void, undefined>;
+  };
+  /** Add an image repository. `POST /image_repositories` (createImageRepository) · scope: admin */
+  createImageRepository(body: Body<"/image_repositories", "post">, options?: CallOptions<"/image_repositories", "post">): Promise<Result<"/image_repositories", "post">>;
+  /** View an image repository. `GET /image_repositories/{image_repository_id}` (getImageRepository) · scope: admin */
+  getImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "get", "image_repository_id">, options?: CallOptions<"/image_repositories/{image_repository_id}", "get">): Promise<Result<"/image_repositories/{image_repository_id}", "get">>;
+  /** Update an image repository. `PUT /image_repositories/{image_repository_id}` (updateImageRepository) · scope: admin */
+  updateImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "put", "image_repository_id">, body: Body<"/image_repositories/{image_repository_id}", "put">, options?: CallOptions<"/image_repositories/{image_repository_id}", "put">): Promise<Result<"/image_repositories/{image_repository_id}", "put">>;
+  /** Delete an image repository. `DELETE /image_repositories/{image_repository_id}` (deleteImageRepository) · scope: admin */
+  deleteImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "delete", "image_repository_id">, options?: CallOptions<"/image_repositories/{image_repository_id}", "delete">): Promise<Result<"/image_repositories/{image_repository_id}", "delete">>;
+}
+
+/** The imageRepositories methods' table, for `bindResource<ImageRepositoriesResource>(client, imageRepositories)`. */
+export const imageRepositories = {
+  listStack: [0, "/stacks/{stack_id}/image_repositories", 'p'],
+  list: [0, "/image_repositories", 'p'],
+  createImageRepository: [1, "/image_repositories", 'b'],
+  getImageRepository: [0, "/image_repositories/{image_repository_id}"],
+  updateImageRepository: [2, "/image_repositories/{image_repository_id}", 'b'],
+  deleteImageRepository: [3, "/image_repositories/{image_repository_id}"],
+} as const;
+
+/** Tags: 4 operations. */
+export interface TagsResource {
+  /** List the tags of an entity. `GET /tags/{entity_type}/{entity_id}` (listEntityTags) · scope: public */
+  listEntity: {
+    (entityType: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): Promise<Result<"/tags/{entity_type}/{entity_id}", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): AsyncGenerator<ListItem<"/tags/{entity_type}/{entity_id}">, void, undefined>;
+  };
+  /** Replace the tags of an entity. `POST /tags/{entity_type}/{entity_id}` (createEntityTags) · scope: public */
+  createEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "post", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "post", "entity_id">, body: Body<"/tags/{entity_type}/{entity_id}", "post">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "post">): Promise<Result<"/tags/{entity_type}/{entity_id}", "post">>;
+  /** Add and delete tags of an entity. `PATCH /tags/{entity_type}/{entity_id}` (updateEntityTags) · scope: public */
+  updateEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "patch", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "patch", "entity_id">, body: Body<"/tags/{entity_type}/{entity_id}", "patch">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "patch">): Promise<Result<"/tags/{entity_type}/{entity_id}", "patch">>;
+  /** Delete the tags of an entity. `DELETE /tags/{entity_type}/{entity_id}` (deleteEntityTags) · scope: public */
+  deleteEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "delete", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "delete", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "delete">): Promise<Result<"/tags/{entity_type}/{entity_id}", "delete">>;
+}
+
+/** The tags methods' table, for `bindResource<TagsResource>(client, tags)`. */
+export const tags = {
+  listEntity: [0, "/tags/{entity_type}/{entity_id}", 'p'],
+  createEntity: [1, "/tags/{entity_type}/{entity_id}", 'b'],
+  updateEntity: [4, "/tags/{entity_type}/{entity_id}", 'b'],
+  deleteEntity: [3, "/tags/{entity_type}/{entity_id}"],
+} as const;
+
 /** Clouds: 2 operations. */
 export interface CloudsResource {
   /** List clouds. `GET /clouds` (listClouds) · scope: redeploy */
-  list: {
-    (options?: CallOptions<"/clouds", "get">): Promise<Result<"/clouds", "get">>;
-    /** Every item of every page, fetched as the iteration goes. */
-    all(options?: CallOptions<"/clouds", "get">): AsyncGenerator<ListItem<"/clouds">, void, undefined>;
-  };
+  list(options?: CallOptions<"/clouds", "get">): Promise<Result<"/clouds", "get">>;
   /** View a cloud. `GET /clouds/{cloud_id}` (getCloud) · scope: redeploy */
   get(cloudId: PathParam<"/clouds/{cloud_id}", "get", "cloud_id">, options?: CallOptions<"/clouds/{cloud_id}", "get">): Promise<Result<"/clouds/{cloud_id}", "get">>;
 }
 
 /** The clouds methods' table, for `bindResource<CloudsResource>(client, clouds)`. */
 export const clouds = {
-  list: [0, "/clouds", 'p'],
+  list: [0, "/clouds"],
   get: [0, "/clouds/{cloud_id}"],
 } as const;
 
-/** Accounts: 2 operations. */
+/** Reference data: 2 operations. */
+export interface ReferenceDataResource {
+  /** Get cloud reference data. `GET /reference/clouds` (getReferenceClouds) · scope: public */
+  getReferenceClouds(options?: CallOptions<"/reference/clouds", "get">): Promise<Result<"/reference/clouds", "get">>;
+  /** Get Nginx module reference data. `GET /reference/nginx_modules` (getReferenceNginxModules) · scope: public */
+  getReferenceNginxModules(options?: CallOptions<"/reference/nginx_modules", "get">): Promise<Result<"/reference/nginx_modules", "get">>;
+}
+
+/** The referenceData methods' table, for `bindResource<ReferenceDataResource>(client, referenceData)`. */
+export const referenceData = {
+  getReferenceClouds: [0, "/reference/clouds"],
+  getReferenceNginxModules: [0, "/reference/nginx_modules"],
+} as const;
+
+/** Clusters: 4 operations. */
+export interface ClustersResource {
+  /** List clusters. `GET /clusters` (listClusters) · scope: public */
+  list: {
+    (options?: CallOptions<"/clusters", "get">): Promise<Result<"/clusters", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(options?: CallOptions<"/clusters", "get">): AsyncGenerator<ListItem<"/clusters">, void, undefined>;
+  };
+  /** Create a cluster. `POST /clusters` (createCluster) · scope: redeploy */
+  create(options?: CallOptions<"/clusters", "post">): Promise<Result<"/clusters", "post">>;
+  /** View a cluster. `GET /clusters/{cluster_id}` (getCluster) · scope: public */
+  get(clusterId: PathParam<"/clusters/{cluster_id}", "get", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}", "get">): Promise<Result<"/clusters/{cluster_id}", "get">>;
+  /** Reboot the servers of a cluster. `POST /clusters/{cluster_id}/reboot_servers` (runClusterServersReboot) · scope: admin */
+  runServersReboot(clusterId: PathParam<"/clusters/{cluster_id}/reboot_servers", "post", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}/reboot_servers", "post">): Promise<Result<"/clusters/{cluster_id}/reboot_servers", "post">>;
+}
+
+/** The clusters methods' table, for `bindResource<ClustersResource>(client, clusters)`. */
+export const clusters = {
+  list: [0, "/clusters", 'p'],
+  create: [1, "/clusters"],
+  get: [0, "/clusters/{cluster_id}"],
+  runServersReboot: [1, "/clusters/{cluster_id}/reboot_servers"],
+} as const;
+
+/** Accounts: 5 operations. */
 export interface AccountsResource {
   /** List accounts. `GET /accounts` (listAccounts) · scope: users */
   list: {
@@ -316,15 +620,48 @@ export interface AccountsResource {
   };
   /** View an account. `GET /accounts/{account_id}` (getAccount) · scope: users */
   get(accountId: PathParam<"/accounts/{account_id}", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}", "get">): Promise<Result<"/accounts/{account_id}", "get">>;
+  /** Get a one-time password. `GET /accounts/otp` (getAccountOtp) · scope: users */
+  getOtp(options?: CallOptions<"/accounts/otp", "get">): Promise<Result<"/accounts/otp", "get">>;
+  /** Generate a one-time password. `POST /accounts/otp` (createAccountOtp) · scope: users */
+  createOtp(options?: CallOptions<"/accounts/otp", "post">): Promise<Result<"/accounts/otp", "post">>;
+  /** Fetch a JWT. `POST /jwt/fetch` (createJwt) · scope: public */
+  createJwt(body: Body<"/jwt/fetch", "post">, options?: CallOptions<"/jwt/fetch", "post">): Promise<Result<"/jwt/fetch", "post">>;
 }
 
 /** The accounts methods' table, for `bindResource<AccountsResource>(client, accounts)`. */
 export const accounts = {
   list: [0, "/accounts", 'p'],
   get: [0, "/accounts/{account_id}"],
+  getOtp: [0, "/accounts/otp"],
+  createOtp: [1, "/accounts/otp"],
+  createJwt: [1, "/jwt/fetch", 'b'],
 } as const;
 
-/** Users: 5 operations. */
+/** Gateways: 4 operations. */
+export interface GatewaysResource {
+  /** List gateways. `GET /accounts/{account_id}/gateways` (listGateways) · scope: public */
+  list: {
+    (accountId: PathParam<"/accounts/{account_id}/gateways", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): Promise<Result<"/accounts/{account_id}/gateways", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(accountId: PathParam<"/accounts/{account_id}/gateways", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): AsyncGenerator<ListItem<"/accounts/{account_id}/gateways">, void, undefined>;
+  };
+  /** Create a gateway. `POST /accounts/{account_id}/gateways` (createGateway) · scope: admin */
+  create(accountId: PathParam<"/accounts/{account_id}/gateways", "post", "account_id">, body: Body<"/accounts/{account_id}/gateways", "post">, options?: CallOptions<"/accounts/{account_id}/gateways", "post">): Promise<Result<"/accounts/{account_id}/gateways", "post">>;
+  /** Update a gateway. `PUT /accounts/{account_id}/gateways/{gateway_id}` (updateGateway) · scope: admin */
+  update(accountId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "put", "account_id">, gatewayId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "put", "gateway_id">, body: Body<"/accounts/{account_id}/gateways/{gateway_id}", "put">, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "put">): Promise<Result<"/accounts/{account_id}/gateways/{gateway_id}", "put">>;
+  /** Delete a gateway. `DELETE /accounts/{account_id}/gateways/{gateway_id}` (deleteGateway) · scope: admin */
+  delete(accountId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "delete", "account_id">, gatewayId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "delete", "gateway_id">, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "delete">): Promise<Result<"/accounts/{account_id}/gateways/{gateway_id}", "delete">>;
+}
+
+/** The gateways methods' table, for `bindResource<GatewaysResource>(client, gateways)`. */
+export const gateways = {
+  list: [0, "/accounts/{account_id}/gateways", 'p'],
+  create: [1, "/accounts/{account_id}/gateways", 'b'],
+  update: [2, "/accounts/{account_id}/gateways/{gateway_id}", 'b'],
+  delete: [3, "/accounts/{account_id}/gateways/{gateway_id}"],
+} as const;
+
+/** Users: 10 operations. */
 export interface UsersResource {
   /** List users. `GET /users` (listUsers) · scope: users */
   list: {
@@ -334,21 +671,333 @@ export interface UsersResource {
   };
   /** View a user. `GET /users/{user_id}` (getUser) · scope: users */
   get(userId: PathParam<"/users/{user_id}", "get", "user_id">, options?: CallOptions<"/users/{user_id}", "get">): Promise<Result<"/users/{user_id}", "get">>;
+  /** Update a user. `PUT /users/{user_id}` (updateUser) · scope: admin */
+  update(userId: PathParam<"/users/{user_id}", "put", "user_id">, body: Body<"/users/{user_id}", "put">, options?: CallOptions<"/users/{user_id}", "put">): Promise<Result<"/users/{user_id}", "put">>;
   /** Add a device. `POST /users/{user_id}/devices` (createDevice) · scope: users */
   createDevice(userId: PathParam<"/users/{user_id}/devices", "post", "user_id">, body: Body<"/users/{user_id}/devices", "post">, options?: CallOptions<"/users/{user_id}/devices", "post">): Promise<Result<"/users/{user_id}/devices", "post">>;
+  /** Update a device by its token. `PUT /users/{user_id}/devices` (updateDeviceByToken) · scope: users */
+  updateDeviceByToken(userId: PathParam<"/users/{user_id}/devices", "put", "user_id">, body: Body<"/users/{user_id}/devices", "put">, options?: CallOptions<"/users/{user_id}/devices", "put">): Promise<Result<"/users/{user_id}/devices", "put">>;
   /** Update a device. `PUT /users/{user_id}/devices/{token}` (updateDevice) · scope: users */
   updateDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "put", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "put", "token">, body: Body<"/users/{user_id}/devices/{token}", "put">, options?: CallOptions<"/users/{user_id}/devices/{token}", "put">): Promise<Result<"/users/{user_id}/devices/{token}", "put">>;
   /** Delete a device. `DELETE /users/{user_id}/devices/{token}` (deleteDevice) · scope: users */
   deleteDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "delete", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "delete", "token">, options?: CallOptions<"/users/{user_id}/devices/{token}", "delete">): Promise<Result<"/users/{user_id}/devices/{token}", "delete">>;
+  /** View registry credentials. `GET /users/registry-credentials` (getRegistryCredentials) · scope: users */
+  getRegistryCredentials(options?: CallOptions<"/users/registry-credentials", "get">): Promise<Result<"/users/registry-credentials", "get">>;
+  /** View the access public key. `GET /ssh_keys/access` (getAccessPublicKey) · scope: users */
+  getAccessPublicKey(options?: CallOptions<"/ssh_keys/access", "get">): Promise<Result<"/ssh_keys/access", "get">>;
+  /** Set the access public key. `POST /ssh_keys/access` (createAccessPublicKey) · scope: users */
+  createAccessPublicKey(body: Body<"/ssh_keys/access", "post">, options?: CallOptions<"/ssh_keys/access", "post">): Promise<Result<"/ssh_keys/access", "post">>;
 }
 
 /** The users methods' table, for `bindResource<UsersResource>(client, users)`. */
 export const users = {
   list: [0, "/users", 'p'],
   get: [0, "/users/{user_id}"],
+  update: [2, "/users/{user_id}", 'b'],
   createDevice: [1, "/users/{user_id}/devices", 'b'],
+  updateDeviceByToken: [2, "/users/{user_id}/devices", 'b'],
   updateDevice: [2, "/users/{user_id}/devices/{token}", 'b'],
   deleteDevice: [3, "/users/{user_id}/devices/{token}"],
+  getRegistryCredentials: [0, "/users/registry-credentials"],
+  getAccessPublicKey: [0, "/ssh_keys/access"],
+  createAccessPublicKey: [1, "/ssh_keys/access", 'b'],
+} as const;
+
+/** Ping: 2 operations. */
+export interface PingResource {
+  /** Ping. `GET /ping` (getPing) · scope: public */
+  get(options?: CallOptions<"/ping", "get">): Promise<Result<"/ping", "get">>;
+  /** Ping with authentication. `GET /ping/auth` (getAuthenticatedPing) · scope: public */
+  getAuthenticated(options?: CallOptions<"/ping/auth", "get">): Promise<Result<"/ping/auth", "get">>;
+}
+
+/** The ping methods' table, for `bindResource<PingResource>(client, ping)`. */
+export const ping = {
+  get: [0, "/ping"],
+  getAuthenticated: [0, "/ping/auth"],
+} as const;
+
+/** Failover groups: 4 operations. */
+export interface FailoverGroupsResource {
+  /** List failover groups. `GET /failover_groups` (listFailoverGroups) · scope: public */
+  list(options?: CallOptions<"/failover_groups", "get">): Promise<Result<"/failover_groups", "get">>;
+  /** Create a failover group. `POST /failover_groups` (createFailoverGroup) · scope: admin */
+  create(body: Body<"/failover_groups", "post">, options?: CallOptions<"/failover_groups", "post">): Promise<Result<"/failover_groups", "post">>;
+  /** Update a failover group. `PUT /failover_groups/{failover_group_uid}` (updateFailoverGroup) · scope: admin */
+  update(failoverGroupUid: PathParam<"/failover_groups/{failover_group_uid}", "put", "failover_group_uid">, body: Body<"/failover_groups/{failover_group_uid}", "put">, options?: CallOptions<"/failover_groups/{failover_group_uid}", "put">): Promise<Result<"/failover_groups/{failover_group_uid}", "put">>;
+  /** Delete a failover group. `DELETE /failover_groups/{failover_group_uid}` (deleteFailoverGroup) · scope: admin */
+  delete(failoverGroupUid: PathParam<"/failover_groups/{failover_group_uid}", "delete", "failover_group_uid">, options?: CallOptions<"/failover_groups/{failover_group_uid}", "delete">): Promise<Result<"/failover_groups/{failover_group_uid}", "delete">>;
+}
+
+/** The failoverGroups methods' table, for `bindResource<FailoverGroupsResource>(client, failoverGroups)`. */
+export const failoverGroups = {
+  list: [0, "/failover_groups"],
+  create: [1, "/failover_groups", 'b'],
+  update: [2, "/failover_groups/{failover_group_uid}", 'b'],
+  delete: [3, "/failover_groups/{failover_group_uid}"],
+} as const;
+
+/** Elastic addresses: 4 operations. */
+export interface ElasticAddressesResource {
+  /** List elastic addresses. `GET /elastic_addresses` (listElasticAddresses) · scope: public */
+  list(options?: CallOptions<"/elastic_addresses", "get">): Promise<Result<"/elastic_addresses", "get">>;
+  /** Create an elastic address. `POST /elastic_addresses` (createElasticAddress) · scope: admin */
+  create(body: Body<"/elastic_addresses", "post">, options?: CallOptions<"/elastic_addresses", "post">): Promise<Result<"/elastic_addresses", "post">>;
+  /** Update an elastic address. `PUT /elastic_addresses/{elastic_address_uid}` (updateElasticAddress) · scope: admin */
+  update(elasticAddressUid: PathParam<"/elastic_addresses/{elastic_address_uid}", "put", "elastic_address_uid">, body: Body<"/elastic_addresses/{elastic_address_uid}", "put">, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "put">): Promise<Result<"/elastic_addresses/{elastic_address_uid}", "put">>;
+  /** Delete an elastic address. `DELETE /elastic_addresses/{elastic_address_uid}` (deleteElasticAddress) · scope: admin */
+  delete(elasticAddressUid: PathParam<"/elastic_addresses/{elastic_address_uid}", "delete", "elastic_address_uid">, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "delete">): Promise<Result<"/elastic_addresses/{elastic_address_uid}", "delete">>;
+}
+
+/** The elasticAddresses methods' table, for `bindResource<ElasticAddressesResource>(client, elasticAddresses)`. */
+export const elasticAddresses = {
+  list: [0, "/elastic_addresses"],
+  create: [1, "/elastic_addresses", 'b'],
+  update: [2, "/elastic_addresses/{elastic_address_uid}", 'b'],
+  delete: [3, "/elastic_addresses/{elastic_address_uid}"],
+} as const;
+
+/** Onprems: 3 operations. */
+export interface OnpremsResource {
+  /** List on-premises records. `GET /onprems` (listOnprems) · scope: public */
+  list(options?: CallOptions<"/onprems", "get">): Promise<Result<"/onprems", "get">>;
+  /** View an on-premises record. `GET /onprems/{onprem_uid}` (getOnprem) · scope: public */
+  get(onpremUid: PathParam<"/onprems/{onprem_uid}", "get", "onprem_uid">, options?: CallOptions<"/onprems/{onprem_uid}", "get">): Promise<Result<"/onprems/{onprem_uid}", "get">>;
+  /** Update an on-premises record. `PUT /onprems/{onprem_uid}` (updateOnprem) · scope: admin */
+  update(onpremUid: PathParam<"/onprems/{onprem_uid}", "put", "onprem_uid">, body: Body<"/onprems/{onprem_uid}", "put">, options?: CallOptions<"/onprems/{onprem_uid}", "put">): Promise<Result<"/onprems/{onprem_uid}", "put">>;
+}
+
+/** The onprems methods' table, for `bindResource<OnpremsResource>(client, onprems)`. */
+export const onprems = {
+  list: [0, "/onprems"],
+  get: [0, "/onprems/{onprem_uid}"],
+  update: [2, "/onprems/{onprem_uid}", 'b'],
+} as const;
+
+/** Operations: 1 operations. */
+export interface OperationsResource {
+  /** List operation logs. `GET /operations/{operation_uid}/logs` (listOperationLogs) · scope: public */
+  listLogs: {
+    (operationUid: PathParam<"/operations/{operation_uid}/logs", "get", "operation_uid">, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): Promise<Result<"/operations/{operation_uid}/logs", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(operationUid: PathParam<"/operations/{operation_uid}/logs", "get", "operation_uid">, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): AsyncGenerator<ListItem<"/operations/{operation_uid}/logs">, void, undefined>;
+  };
+}
+
+/** The operations methods' table, for `bindResource<OperationsResource>(client, operations)`. */
+export const operations = {
+  listLogs: [0, "/operations/{operation_uid}/logs", 'p'],
+} as const;
+
+/** Queues: 4 operations. */
+export interface QueuesResource {
+  /** List work queues. `GET /queues` (listQueues) · scope: redeploy */
+  list(options?: CallOptions<"/queues", "get">): Promise<Result<"/queues", "get">>;
+  /** Register an agent. `POST /queues/register` (createQueueRegistration) · scope: redeploy */
+  createRegistration(body: Body<"/queues/register", "post">, options?: CallOptions<"/queues/register", "post">): Promise<Result<"/queues/register", "post">>;
+  /** Take the next task of a queue. `GET /queues/{queue_name}` (getQueueTask) · scope: redeploy */
+  getTask(queueName: PathParam<"/queues/{queue_name}", "get", "queue_name">, options?: CallOptions<"/queues/{queue_name}", "get">): Promise<Result<"/queues/{queue_name}", "get">>;
+  /** Report on a queue task. `PUT /queues/{queue_name}` (updateQueueTask) · scope: redeploy */
+  updateTask(queueName: PathParam<"/queues/{queue_name}", "put", "queue_name">, body: Body<"/queues/{queue_name}", "put">, options?: CallOptions<"/queues/{queue_name}", "put">): Promise<Result<"/queues/{queue_name}", "put">>;
+}
+
+/** The queues methods' table, for `bindResource<QueuesResource>(client, queues)`. */
+export const queues = {
+  list: [0, "/queues"],
+  createRegistration: [1, "/queues/register", 'b'],
+  getTask: [0, "/queues/{queue_name}"],
+  updateTask: [2, "/queues/{queue_name}", 'b'],
+} as const;
+
+/** Formations: 7 operations. */
+export interface FormationsResource {
+  /** List formations. `GET /stacks/{stack_id}/formations` (listFormations) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/formations", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): Promise<Result<"/stacks/{stack_id}/formations", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/formations", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/formations">, void, undefined>;
+  };
+  /** Create a formation. `POST /stacks/{stack_id}/formations` (createFormation) · scope: redeploy */
+  create(stackId: PathParam<"/stacks/{stack_id}/formations", "post", "stack_id">, body: Body<"/stacks/{stack_id}/formations", "post">, options?: CallOptions<"/stacks/{stack_id}/formations", "post">): Promise<Result<"/stacks/{stack_id}/formations", "post">>;
+  /** View the pipeline of a formation. `GET /stacks/{stack_id}/formations/{formation_uid}/pipeline` (getFormationPipeline) · scope: public */
+  getPipeline(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get", "formation_uid">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get">>;
+  /** Add a Helm release to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/helm_releases` (createFormationHelmRelease) · scope: redeploy */
+  createHelmRelease(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">>;
+  /** Add a policy to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/policies` (createFormationPolicy) · scope: redeploy */
+  createPolicy(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">>;
+  /** Add a transformation to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/transformations` (createFormationTransformation) · scope: redeploy */
+  createTransformation(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">>;
+  /** Add a workflow to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/workflows` (createFormationWorkflow) · scope: redeploy */
+  createWorkflow(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">>;
+}
+
+/** The formations methods' table, for `bindResource<FormationsResource>(client, formations)`. */
+export const formations = {
+  list: [0, "/stacks/{stack_id}/formations", 'p'],
+  create: [1, "/stacks/{stack_id}/formations", 'b'],
+  getPipeline: [0, "/stacks/{stack_id}/formations/{formation_uid}/pipeline"],
+  createHelmRelease: [1, "/stacks/{stack_id}/formations/{formation_uid}/helm_releases", 'b'],
+  createPolicy: [1, "/stacks/{stack_id}/formations/{formation_uid}/policies", 'b'],
+  createTransformation: [1, "/stacks/{stack_id}/formations/{formation_uid}/transformations", 'b'],
+  createWorkflow: [1, "/stacks/{stack_id}/formations/{formation_uid}/workflows", 'b'],
+} as const;
+
+/** Stencils: 3 operations. */
+export interface StencilsResource {
+  /** Add stencils to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/stencils` (createStencils) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
+  create(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">, options?: ActionOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">>;
+  /** Update a stencil. `PUT /stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}` (updateStencil) · scope: redeploy */
+  update(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "formation_uid">, stencilUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "stencil_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">>;
+  /** Render a stencil. `POST /stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render` (runStencilRender) · scope: redeploy */
+  render(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "formation_uid">, stencilUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "stencil_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">>;
+}
+
+/** The stencils methods' table, for `bindResource<StencilsResource>(client, stencils)`. */
+export const stencils = {
+  create: [1, "/stacks/{stack_id}/formations/{formation_uid}/stencils", 'ba'],
+  update: [2, "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", 'b'],
+  render: [1, "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", 'b'],
+} as const;
+
+/** Snapshots: 2 operations. */
+export interface SnapshotsResource {
+  /** List snapshots. `GET /stacks/{stack_id}/snapshots` (listSnapshots) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/snapshots", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): Promise<Result<"/stacks/{stack_id}/snapshots", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/snapshots", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/snapshots">, void, undefined>;
+  };
+  /** Render a formation at a snapshot. `GET /stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}` (getSnapshotFormationRender) · scope: redeploy */
+  getFormationRender(stackId: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "stack_id">, snapshotUid: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "snapshot_uid">, formationUid: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "formation_uid">, options?: CallOptions<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get">): Promise<Result<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get">>;
+}
+
+/** The snapshots methods' table, for `bindResource<SnapshotsResource>(client, snapshots)`. */
+export const snapshots = {
+  list: [0, "/stacks/{stack_id}/snapshots", 'p'],
+  getFormationRender: [0, "/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}"],
+} as const;
+
+/** Base templates: 6 operations. */
+export interface BaseTemplatesResource {
+  /** List base templates. `GET /base_templates` (listBaseTemplates) · scope: public */
+  list: {
+    (options?: CallOptions<"/base_templates", "get">): Promise<Result<"/base_templates", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(options?: CallOptions<"/base_templates", "get">): AsyncGenerator<ListItem<"/base_templates">, void, undefined>;
+  };
+  /** Add a base template. `POST /base_templates` (createBaseTemplate) · scope: admin */
+  create(body: Body<"/base_templates", "post">, options?: CallOptions<"/base_templates", "post">): Promise<Result<"/base_templates", "post">>;
+  /** View a base template. `GET /base_templates/{base_template_uid}` (getBaseTemplate) · scope: public */
+  get(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "get", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}", "get">): Promise<Result<"/base_templates/{base_template_uid}", "get">>;
+  /** Update a base template. `PUT /base_templates/{base_template_uid}` (updateBaseTemplate) · scope: admin */
+  update(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "put", "base_template_uid">, body: Body<"/base_templates/{base_template_uid}", "put">, options?: CallOptions<"/base_templates/{base_template_uid}", "put">): Promise<Result<"/base_templates/{base_template_uid}", "put">>;
+  /** Delete a base template. `DELETE /base_templates/{base_template_uid}` (deleteBaseTemplate) · scope: admin */
+  delete(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "delete", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}", "delete">): Promise<Result<"/base_templates/{base_template_uid}", "delete">>;
+  /** Sync a base template. `POST /base_templates/{base_template_uid}/sync` (runBaseTemplateSync) · scope: admin */
+  sync(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}/sync", "post", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}/sync", "post">): Promise<Result<"/base_templates/{base_template_uid}/sync", "post">>;
+}
+
+/** The baseTemplates methods' table, for `bindResource<BaseTemplatesResource>(client, baseTemplates)`. */
+export const baseTemplates = {
+  list: [0, "/base_templates", 'p'],
+  create: [1, "/base_templates", 'b'],
+  get: [0, "/base_templates/{base_template_uid}"],
+  update: [2, "/base_templates/{base_template_uid}", 'b'],
+  delete: [3, "/base_templates/{base_template_uid}"],
+  sync: [1, "/base_templates/{base_template_uid}/sync"],
+} as const;
+
+/** Configuration files: 4 operations. */
+export interface ConfigurationFilesResource {
+  /** List configuration files. `GET /stacks/{stack_id}/configuration` (listConfigurationFiles) · scope: public */
+  list: {
+    (stackId: PathParam<"/stacks/{stack_id}/configuration", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): Promise<Result<"/stacks/{stack_id}/configuration", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/configuration", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/configuration">, void, undefined>;
+  };
+  /** View a configuration file. `GET /stacks/{stack_id}/configuration/{configuration_type}/show` (getConfigurationFile) · scope: public */
+  get(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get", "configuration_type">, options?: CallOptions<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get">>;
+  /** Update a configuration file. `POST /stacks/{stack_id}/configuration/{configuration_type}/update` (createConfigurationFileVersion) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  upload(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post", "configuration_type">, body: Body<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">>;
+  /** Apply a configuration file. `POST /stacks/{stack_id}/configuration/{configuration_type}/apply` (runConfigurationFileApply) · scope: admin. `{ wait: true }` waits for the action to finish. */
+  apply(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post", "configuration_type">, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post">>;
+}
+
+/** The configurationFiles methods' table, for `bindResource<ConfigurationFilesResource>(client, configurationFiles)`. */
+export const configurationFiles = {
+  list: [0, "/stacks/{stack_id}/configuration", 'p'],
+  get: [0, "/stacks/{stack_id}/configuration/{configuration_type}/show"],
+  upload: [1, "/stacks/{stack_id}/configuration/{configuration_type}/update", 'ba'],
+  apply: [1, "/stacks/{stack_id}/configuration/{configuration_type}/apply", 'a'],
+} as const;
+
+/** Manifest files: 3 operations. */
+export interface ManifestFilesResource {
+  /** List manifest.yml versions. `GET /stacks/{stack_id}/manifest_yaml` (listManifestFileVersions) · scope: public */
+  listVersions: {
+    (stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): Promise<Result<"/stacks/{stack_id}/manifest_yaml", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/manifest_yaml">, void, undefined>;
+  };
+  /** Add a manifest.yml version. `POST /stacks/{stack_id}/manifest_yaml` (createManifestFileVersion) · scope: admin */
+  createVersion(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "post", "stack_id">, body: Body<"/stacks/{stack_id}/manifest_yaml", "post">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "post">): Promise<Result<"/stacks/{stack_id}/manifest_yaml", "post">>;
+  /** View a manifest.yml version. `GET /stacks/{stack_id}/manifest_yaml/{version}` (getManifestFileVersion) · scope: public */
+  getVersion(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml/{version}", "get", "stack_id">, version: PathParam<"/stacks/{stack_id}/manifest_yaml/{version}", "get", "version">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml/{version}", "get">): Promise<Result<"/stacks/{stack_id}/manifest_yaml/{version}", "get">>;
+}
+
+/** The manifestFiles methods' table, for `bindResource<ManifestFilesResource>(client, manifestFiles)`. */
+export const manifestFiles = {
+  listVersions: [0, "/stacks/{stack_id}/manifest_yaml", 'p'],
+  createVersion: [1, "/stacks/{stack_id}/manifest_yaml", 'b'],
+  getVersion: [0, "/stacks/{stack_id}/manifest_yaml/{version}"],
+} as const;
+
+/** Service files: 3 operations. */
+export interface ServiceFilesResource {
+  /** List service.yml versions. `GET /stacks/{stack_id}/service_yaml` (listServiceFileVersions) · scope: public */
+  listVersions: {
+    (stackId: PathParam<"/stacks/{stack_id}/service_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): Promise<Result<"/stacks/{stack_id}/service_yaml", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(stackId: PathParam<"/stacks/{stack_id}/service_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/service_yaml">, void, undefined>;
+  };
+  /** Add a service.yml version. `POST /stacks/{stack_id}/service_yaml` (createServiceFileVersion) · scope: admin */
+  createVersion(stackId: PathParam<"/stacks/{stack_id}/service_yaml", "post", "stack_id">, body: Body<"/stacks/{stack_id}/service_yaml", "post">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "post">): Promise<Result<"/stacks/{stack_id}/service_yaml", "post">>;
+  /** View a service.yml version. `GET /stacks/{stack_id}/service_yaml/{version}` (getServiceFileVersion) · scope: public */
+  getVersion(stackId: PathParam<"/stacks/{stack_id}/service_yaml/{version}", "get", "stack_id">, version: PathParam<"/stacks/{stack_id}/service_yaml/{version}", "get", "version">, options?: CallOptions<"/stacks/{stack_id}/service_yaml/{version}", "get">): Promise<Result<"/stacks/{stack_id}/service_yaml/{version}", "get">>;
+}
+
+/** The serviceFiles methods' table, for `bindResource<ServiceFilesResource>(client, serviceFiles)`. */
+export const serviceFiles = {
+  listVersions: [0, "/stacks/{stack_id}/service_yaml", 'p'],
+  createVersion: [1, "/stacks/{stack_id}/service_yaml", 'b'],
+  getVersion: [0, "/stacks/{stack_id}/service_yaml/{version}"],
+} as const;
+
+/** Config store: 5 operations. */
+export interface ConfigStoreResource {
+  /** List config store records. `GET /configstore/namespaces/{namespace}/records` (listConfigStoreRecords) · scope: public */
+  listRecords: {
+    (namespace: PathParam<"/configstore/namespaces/{namespace}/records", "get", "namespace">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): Promise<Result<"/configstore/namespaces/{namespace}/records", "get">>;
+    /** Every item of every page, fetched as the iteration goes. */
+    all(namespace: PathParam<"/configstore/namespaces/{namespace}/records", "get", "namespace">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): AsyncGenerator<ListItem<"/configstore/namespaces/{namespace}/records">, void, undefined>;
+  };
+  /** Create a config store record. `POST /configstore/namespaces/{namespace}/records` (createConfigStoreRecord) · scope: admin */
+  createRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records", "post", "namespace">, body: Body<"/configstore/namespaces/{namespace}/records", "post">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "post">): Promise<Result<"/configstore/namespaces/{namespace}/records", "post">>;
+  /** View a config store record. `GET /configstore/namespaces/{namespace}/records/{record_key}` (getConfigStoreRecord) · scope: public */
+  getRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "get", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "get", "record_key">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "get">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "get">>;
+  /** Update a config store record. `PUT /configstore/namespaces/{namespace}/records/{record_key}` (updateConfigStoreRecord) · scope: admin */
+  updateRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "put", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "put", "record_key">, body: Body<"/configstore/namespaces/{namespace}/records/{record_key}", "put">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "put">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "put">>;
+  /** Delete a config store record. `DELETE /configstore/namespaces/{namespace}/records/{record_key}` (deleteConfigStoreRecord) · scope: admin */
+  deleteRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "delete", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "delete", "record_key">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "delete">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "delete">>;
+}
+
+/** The configStore methods' table, for `bindResource<ConfigStoreResource>(client, configStore)`. */
+export const configStore = {
+  listRecords: [0, "/configstore/namespaces/{namespace}/records", 'p'],
+  createRecord: [1, "/configstore/namespaces/{namespace}/records", 'b'],
+  getRecord: [0, "/configstore/namespaces/{namespace}/records/{record_key}"],
+  updateRecord: [2, "/configstore/namespaces/{namespace}/records/{record_key}", 'b'],
+  deleteRecord: [3, "/configstore/namespaces/{namespace}/records/{record_key}"],
 } as const;
 
 /** Every operation of the API as a method, grouped by resource. */
@@ -360,14 +1009,40 @@ export interface Cloud66Operations {
   environmentVariables: EnvironmentVariablesResource;
   firewallRules: FirewallRulesResource;
   notifications: NotificationsResource;
+  applicationVariants: ApplicationVariantsResource;
   stackSettings: StackSettingsResource;
   serverGroups: ServerGroupsResource;
+  databases: DatabasesResource;
+  databaseUsers: DatabaseUsersResource;
   servers: ServersResource;
   serverSettings: ServerSettingsResource;
+  jobs: JobsResource;
+  processes: ProcessesResource;
+  sessions: SessionsResource;
   backups: BackupsResource;
+  sSLCertificates: SSLCertificatesResource;
+  imageRepositories: ImageRepositoriesResource;
+  tags: TagsResource;
   clouds: CloudsResource;
+  referenceData: ReferenceDataResource;
+  clusters: ClustersResource;
   accounts: AccountsResource;
+  gateways: GatewaysResource;
   users: UsersResource;
+  ping: PingResource;
+  failoverGroups: FailoverGroupsResource;
+  elasticAddresses: ElasticAddressesResource;
+  onprems: OnpremsResource;
+  operations: OperationsResource;
+  queues: QueuesResource;
+  formations: FormationsResource;
+  stencils: StencilsResource;
+  snapshots: SnapshotsResource;
+  baseTemplates: BaseTemplatesResource;
+  configurationFiles: ConfigurationFilesResource;
+  manifestFiles: ManifestFilesResource;
+  serviceFiles: ServiceFilesResource;
+  configStore: ConfigStoreResource;
 }
 
 /** Adds every resource's methods to a client made by createCloud66Client. */
@@ -380,16 +1055,42 @@ export function withOperations<C extends Cloud66Client>(client: C): C & Cloud66O
     environmentVariables: bindResource<EnvironmentVariablesResource>(client, environmentVariables),
     firewallRules: bindResource<FirewallRulesResource>(client, firewallRules),
     notifications: bindResource<NotificationsResource>(client, notifications),
+    applicationVariants: bindResource<ApplicationVariantsResource>(client, applicationVariants),
     stackSettings: bindResource<StackSettingsResource>(client, stackSettings),
     serverGroups: bindResource<ServerGroupsResource>(client, serverGroups),
+    databases: bindResource<DatabasesResource>(client, databases),
+    databaseUsers: bindResource<DatabaseUsersResource>(client, databaseUsers),
     servers: bindResource<ServersResource>(client, servers),
     serverSettings: bindResource<ServerSettingsResource>(client, serverSettings),
+    jobs: bindResource<JobsResource>(client, jobs),
+    processes: bindResource<ProcessesResource>(client, processes),
+    sessions: bindResource<SessionsResource>(client, sessions),
     backups: bindResource<BackupsResource>(client, backups),
+    sSLCertificates: bindResource<SSLCertificatesResource>(client, sSLCertificates),
+    imageRepositories: bindResource<ImageRepositoriesResource>(client, imageRepositories),
+    tags: bindResource<TagsResource>(client, tags),
     clouds: bindResource<CloudsResource>(client, clouds),
+    referenceData: bindResource<ReferenceDataResource>(client, referenceData),
+    clusters: bindResource<ClustersResource>(client, clusters),
     accounts: bindResource<AccountsResource>(client, accounts),
+    gateways: bindResource<GatewaysResource>(client, gateways),
     users: bindResource<UsersResource>(client, users),
+    ping: bindResource<PingResource>(client, ping),
+    failoverGroups: bindResource<FailoverGroupsResource>(client, failoverGroups),
+    elasticAddresses: bindResource<ElasticAddressesResource>(client, elasticAddresses),
+    onprems: bindResource<OnpremsResource>(client, onprems),
+    operations: bindResource<OperationsResource>(client, operations),
+    queues: bindResource<QueuesResource>(client, queues),
+    formations: bindResource<FormationsResource>(client, formations),
+    stencils: bindResource<StencilsResource>(client, stencils),
+    snapshots: bindResource<SnapshotsResource>(client, snapshots),
+    baseTemplates: bindResource<BaseTemplatesResource>(client, baseTemplates),
+    configurationFiles: bindResource<ConfigurationFilesResource>(client, configurationFiles),
+    manifestFiles: bindResource<ManifestFilesResource>(client, manifestFiles),
+    serviceFiles: bindResource<ServiceFilesResource>(client, serviceFiles),
+    configStore: bindResource<ConfigStoreResource>(client, configStore),
   });
 }
 
-/** Operations per resource, for tests and tooling: 52 in all. */
-export const OPERATION_COUNT = 52;
+/** Operations per resource, for tests and tooling: 175 in all. */
+export const OPERATION_COUNT = 175;

@@ -11,7 +11,7 @@ export const PER_PAGE = 30;
 export const CONTROL_PREFIX = '/__sandbox/';
 const TCP = 1;
 const DATABASE_TYPES = ['mysql', 'postgresql', 'redis', 'mongodb'];
-const METHODS = ['get', 'put', 'post', 'delete'];
+const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
 const RUNNING_STATUS = 6; // STK_DEPLOYING
 const DEPLOYED_STATUS = 1; // STK_SUCCESS
 const PROTOCOLS = { 1: 'tcp', 2: 'udp', 3: 'icmp' };
@@ -23,6 +23,17 @@ class HttpError extends Error {
   }
 }
 const notFound = (what) => new HttpError(404, 'not_found', 'The resource was not found.', what);
+
+/** The node a local `$ref` (`#/components/...`) points at, or `node` itself. */
+const resolve = (doc, node) => (typeof node?.$ref === 'string' ? node.$ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((at, key) => at?.[key], doc) : node);
+
+/** A handler answering the first example of the operation's success response (no body when it documents none). */
+function exampleAnswer(doc, op) {
+  const media = resolve(doc, op.responses?.['200'])?.content?.['application/json'];
+  const first = media?.example !== undefined ? { value: media.example } : resolve(doc, Object.values(media?.examples ?? {})[0]);
+  if (media && first?.value === undefined) throw new Error(`sandbox: ${op.operationId} documents a body but no example`);
+  return () => (first ? structuredClone(first.value) : undefined);
+}
 
 /** The scope each operation needs (its oauth2 requirement in the description). */
 function scopesByOperation(doc) {
@@ -41,6 +52,14 @@ function parseBody(req, text) {
   const type = req.headers['content-type'] ?? '';
   if (/json/.test(type)) return JSON.parse(text);
   return Object.fromEntries(new URLSearchParams(text));
+}
+/** A form field that carries JSON text; text that is not JSON is the caller's mistake (400), not ours. */
+function jsonField(name, text) {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    throw new HttpError(400, 'bad_request', `The ${name} parameter must be JSON text.`, `${name}: ${error.message}`);
+  }
 }
 const integer = (value) => (value === undefined || value === null || value === '' ? undefined : Number(value));
 
@@ -227,7 +246,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       const { item } = itemOf(ENV, params, params.env_var, 'environment variable');
       if (item.readonly) throw new HttpError(409, 'conflict', 'The environment variable is read-only.', `key ${item.key}`);
       store.remove(ENV, params, item);
-      return undefined;
+      return one({ ok: true, message: `Environment variable ${item.key} deleted` });
     },
     createFirewallRule: (params, body) => {
       const rules = listOf('/stacks/{stack_id}/firewalls', params);
@@ -243,9 +262,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     updateNotification: (params, body) => {
       const { item } = itemOf('/stacks/{stack_id}/notifications', params, params.notification_id, 'notification');
       if (body.channels !== undefined) item.channels = typeof body.channels === 'string' ? body.channels.replace(/^\[|\]$/g, '').split(',').filter(Boolean) : body.channels;
-      if (body.params !== undefined) item.params = typeof body.params === 'string' ? JSON.parse(body.params) : body.params;
+      if (body.params !== undefined) item.params = typeof body.params === 'string' ? jsonField('params', body.params) : body.params;
       touch(item, ['updated_at']);
-      return undefined;
+      return one(item);
     },
     updateStackSetting: (params, body) => {
       const { item } = itemOf('/stacks/{stack_id}/settings', params, params.setting_name, 'setting');
@@ -306,6 +325,17 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       const id = op.operationId;
       let handle = writes[id];
       if (byListOp[id]) handle = (params, body, query) => page(listOf(byListOp[id], params), query);
+      // Another environments_format than `api` answers the variables as one text (the official Go client's
+      // StackEnvVarsString, stack.go:341-361): dotenv lines, or a JSON object of keys and values.
+      if (id === 'listEnvironmentVariables') {
+        handle = (params, body, query) => {
+          const format = query.get('environments_format');
+          const variables = listOf(ENV, params);
+          if (!format || format === 'api') return page(variables, query);
+          const contents = format === 'json' ? JSON.stringify(Object.fromEntries(variables.map((v) => [v.key, v.value]))) : variables.map((v) => `${v.key}=${v.value ?? ''}\n`).join('');
+          return one({ contents });
+        };
+      }
       if (byGetOp[id]) {
         const collection = byGetOp[id];
         const param = path.match(/\{(\w+)\}$/)[1];
@@ -317,7 +347,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
           return one({ ok: true, public_url: `https://backups.sandbox.cloud66.test/${params.stack_id}/${params.backup_id}/${params.file_id}` });
         };
       }
-      if (!handle) throw new Error(`sandbox: no handler for ${id}`);
+      // Operations without behaviour of their own yet answer their documented example (as Prism's
+      // example mode does), after the same token, scope and rate-limit checks as every other call.
+      if (!handle) handle = exampleAnswer(doc, op);
       router.on(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1'), () => {}, { id, handle });
     }
   }

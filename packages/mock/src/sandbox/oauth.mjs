@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 
 export const OOB_REDIRECT = 'urn:ietf:wg:oauth:2.0:oob';
-export const SCOPES = ['public', 'redeploy', 'jobs', 'users', 'admin'];
+export const SCOPES = ['public', 'redeploy', 'jobs', 'users', 'reboot', 'admin'];
 
 const token = () => randomBytes(24).toString('hex');
 

@@ -82,7 +82,7 @@ export class Store {
   addItemsNamedByExamples() {
     const paths = Object.entries(this.doc.paths).sort(([a], [b]) => a.split('/').length - b.split('/').length);
     for (const [path, item] of paths) {
-      for (const op of ['get', 'put', 'delete', 'post'].map((m) => item[m]).filter(Boolean)) {
+      for (const op of ['get', 'put', 'delete', 'post', 'patch'].map((m) => item[m]).filter(Boolean)) {
         const values = {};
         for (const ref of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
           const param = ref.$ref ? ref.$ref.split('/').slice(1).reduce((node, key) => node[key], this.doc) : ref;
