@@ -5924,13 +5924,13 @@ export interface components {
              * @example backend1,backend2
              */
             server_names?: string;
-        } | {
+        } & ({
             /** @description The size of the new servers. */
             server_size: string;
         } | {
             /** @description How many servers should remain. */
             server_count: number;
-        };
+        });
         /** @description A database on a server group that supports database operations. The newest docs show two spellings: the list example (`name`, `charset`, `created_at`, `users`) and the Database model (`database_name`, `encoding`, `created_at_iso`, `size_rows`, `stack_uid`); either may be present. Only `uid` is in both, so only it is required. */
         Database: {
             /**
@@ -6830,7 +6830,7 @@ export interface components {
         /** @description A new certificate, wrapped in `ssl_certificate` as the docs ask ("POST, PATCH and PUT should use the following object format") and as the Go client sends it (`wrappedSslCertificate`). */
         CreateSslCertificateRequest: {
             /** @description The new certificate; `type`, `server_names` and `ssl_termination` are required. */
-            ssl_certificate: components["schemas"]["SslCertificateFields"] & Record<string, never>;
+            ssl_certificate: WithRequired<components["schemas"]["SslCertificateFields"], "type" | "server_names" | "ssl_termination">;
         };
         /** @description One SslCertificate. */
         SslCertificateEnvelope: {
@@ -7610,21 +7610,68 @@ export interface components {
             /** @description The user. */
             response: components["schemas"]["User"];
         };
+        /** @description New permissions, as a client sends them: the `AccessProfile` a user answers with, where any part may be left out, and lists the client leaves unset are `null` (the official Go client encodes a nil slice as `null`; cx sends its own older `AccessProfileType` without `acls_profile`, cx users.go:160-179; ERRATA E-CX-1). */
+        AccessProfileUpdate: {
+            /** @description The user's permissions on the account (the `AccountProfile` fields, each optional). */
+            account_profile?: {
+                /** @description May create stacks. */
+                can_create_stack?: boolean;
+                /** @description May administer the account's users. */
+                can_admin_users?: boolean;
+                /** @description May manage payments. */
+                can_payment?: boolean;
+                /** @description May add cloud provider keys. */
+                can_add_cloud_key?: boolean;
+                /** @description May delete cloud provider keys. */
+                can_del_cloud_key?: boolean;
+                /** @description May view the account's notifications. */
+                can_view_acc_notifications?: boolean;
+                /** @description May edit the account's notifications. */
+                can_edit_acc_notifications?: boolean;
+                /** @description May view the audit log. */
+                can_view_audit?: boolean;
+                /** @description May view the Docker image key. */
+                can_view_docker_img_key?: boolean;
+                /** @description May delete SSH keys. */
+                can_del_ssh_key?: boolean;
+                /** @description May edit personal access tokens. */
+                can_edit_personal_token?: boolean;
+                /** @description May remove authorized applications. */
+                can_del_authorized_app?: boolean;
+                /** @description May view custom environments. */
+                can_view_custom_env?: boolean;
+                /** @description May edit custom environments. */
+                can_edit_custom_env?: boolean;
+                /** @description May add developer applications. */
+                can_add_developers_app?: boolean;
+                /** @description May delete developer applications. */
+                can_del_developers_app?: boolean;
+                /** @description May edit the Git key. */
+                can_edit_git_key?: boolean;
+                /** @description May edit gateways. */
+                can_edit_gateway?: boolean;
+                /** @description The roles the user gets on new stacks. */
+                default_roles?: string[] | null;
+            } | null;
+            /** @description The user's role on each stack. */
+            stack_profiles?: components["schemas"]["StackProfile"][] | null;
+            /** @description Access control entries of the user. */
+            acls_profile?: components["schemas"]["AclEntry"][] | null;
+            /** @description Whether the stack profiles override the account's default roles. */
+            override?: boolean;
+        };
         /** @description The user, as `GET /users/{user_id}` answers it (the docs say to send that payload back; the official Go client sends its whole User, user.go:116). Only changes to `access_profile` are applied. */
         UpdateUserRequest: {
             /** @description The user id. */
             id?: number;
-            /**
-             * Format: email
-             * @description The user's email address (not changed).
-             */
-            email?: string;
+            /** @description The user's email address (not changed); `""` when the client leaves it unset, as Go does. */
+            email?: string | unknown | "";
             /** @description The id of the user's primary account (not changed). */
             primary_account_id?: number;
             /** @description Whether the user is locked out (not changed). */
             locked?: boolean;
             /** @description The new permissions of the user on the account and its stacks. */
-            access_profile?: components["schemas"]["AccessProfile"];
+            access_profile?: components["schemas"]["AccessProfileUpdate"];
             /** @description Not changed. */
             uses_tfa?: boolean;
             /** @description Not changed. */
@@ -17279,3 +17326,6 @@ export interface operations {
         };
     };
 }
+type WithRequired<T, K extends keyof T> = T & {
+    [P in K]-?: T[P];
+};

@@ -85,8 +85,12 @@ import { authorizationUrl } from 'cloud66-client';
 const c66 = createCloud66({ token: 'fake', baseUrl: 'http://127.0.0.1:4010' });
 export async function main(): Promise<Schemas['Stack'][]> {
   const page = await c66.stacks.list();
-  const started = await c66.environmentVariables.create(page.response[0]!.uid, { key: 'A', value: 'b' }, { wait: true });
+  const started = await c66.stacks.runAction(page.response[0]!.uid, { command: 'restart' }, { wait: true });
   const finished: boolean | null = started.response.finished_success;
+  // A variable write answers an action or (an older documented shape) the variable: narrow before use.
+  const written = (await c66.environmentVariables.create(page.response[0]!.uid, { key: 'A', value: 'b' }, { wait: true })).response;
+  const outcome: boolean | null | string = 'finished_success' in written ? written.finished_success : written.key;
+  void outcome;
   void finished;
   void authorizationUrl({ clientId: 'id', redirectUrl: 'https://example.test/cb', scopes: ['public'] });
   // @ts-expect-error the action id is an integer: if the types resolved to any this line would compile

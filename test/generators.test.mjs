@@ -60,7 +60,7 @@ function seedExamples() {
   const list = [];
   for (const { operation } of operations(doc)) {
     const request = operation.requestBody && deref(doc, operation.requestBody).content['application/json'];
-    for (const [name, example] of Object.entries(request?.examples ?? {})) list.push({ operationId: operation.operationId, kind: 'request', name, component: refName(request.schema), value: example.value });
+    for (const [name, example] of Object.entries(request?.examples ?? {})) list.push({ operationId: operation.operationId, kind: 'request', name, component: refName(request.schema), value: deref(doc, example).value });
     const success = deref(doc, operation.responses['200'])?.content?.['application/json'];
     for (const [name, ref] of Object.entries(success?.examples ?? {})) list.push({ operationId: operation.operationId, kind: 'response', name, component: refName(success.schema), value: deref(doc, ref).value });
   }

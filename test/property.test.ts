@@ -23,11 +23,12 @@ afterAll(async () => {
 
 const pathSegment = fc.stringMatching(/^[A-Za-z0-9_-]{1,32}$/);
 /** An arbitrary for a parameter's value, from its schema. */
-function arbitraryFor(schema: { type?: string | string[]; enum?: unknown[]; minimum?: number; pattern?: string }) {
+function arbitraryFor(schema: { type?: string | string[]; enum?: unknown[]; minimum?: number; maximum?: number; pattern?: string }) {
   if (schema.enum) return fc.constantFrom(...schema.enum);
   if (schema.pattern) return fc.stringMatching(new RegExp(schema.pattern)).filter((s) => s.length <= 64);
   const type = Array.isArray(schema.type) ? schema.type.find((t) => t !== 'null') : schema.type;
-  if (type === 'integer') return fc.integer({ min: Math.max(1, schema.minimum ?? 1), max: 1_000_000 });
+  if (type === 'integer') return fc.integer({ min: Math.max(1, schema.minimum ?? 1), max: Math.min(schema.maximum ?? 1_000_000, 1_000_000) });
+  if (type === 'boolean') return fc.boolean();
   return pathSegment;
 }
 
@@ -37,7 +38,7 @@ describe('random valid requests', () => {
   test.each(operations(doc).map((op) => [op.operation.operationId, op] as const))('%s', async (operationId, op) => {
     const params = [...(op.pathItem.parameters ?? []), ...(op.operation.parameters ?? [])].map((p) => deref(doc, p));
     const pathArbs = Object.fromEntries(params.filter((p) => p.in === 'path').map((p) => [p.name, arbitraryFor(deref(doc, p.schema))]));
-    const queryArbs = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, fc.option(arbitraryFor(deref(doc, p.schema)), { nil: undefined })]));
+    const queryArbs = Object.fromEntries(params.filter((p) => p.in === 'query').map((p) => [p.name, p.required ? arbitraryFor(deref(doc, p.schema)) : fc.option(arbitraryFor(deref(doc, p.schema)), { nil: undefined })]));
     const body = sampleBody(doc, op);
     const pointer = responseSchemaPointer(doc, op.path, op.method, 200);
     const call = c66[op.method.toUpperCase() as 'GET'] as unknown as Call;

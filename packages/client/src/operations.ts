@@ -56,7 +56,7 @@ export function bindResource<R>(client: Cloud66Client, table: Record<string, Ope
     const method = async (...args: unknown[]) => {
       const { init, options, params } = request(args);
       const data = await unwrap((client[METHODS[index]] as unknown as AnyCall)(path, init));
-      const action = (data as { response?: { id?: number; resource_id?: string; finished_at?: unknown } }).response;
+      const action = (data as { response?: { id?: number; resource_id?: string; finished_at?: unknown } } | undefined)?.response;
       // An operation whose answer may be an action or, in an older documented shape, something else (the
       // variable itself, an acknowledgement) waits only when an action came back.
       if (flags.includes('a') && options.wait && action && typeof action.id === 'number' && 'finished_at' in action) {

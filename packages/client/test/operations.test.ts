@@ -95,6 +95,14 @@ describe('operation methods', () => {
     ]);
   });
 
+  test('{ wait } on an answer that is not an action (an older documented shape: the variable itself) returns it without polling', async () => {
+    const variable = { id: 12, key: 'A', value: 'b', readonly: false };
+    const { fetch, requests } = recording(() => json({ response: variable }));
+    const result = await c66(fetch).environmentVariables.create('stack-1', { key: 'A', value: 'b' }, { wait: { intervalMs: 1 } });
+    expect(result.response).toEqual(variable);
+    expect(requests.map((r) => r.method)).toEqual(['POST']);
+  });
+
   test('{ wait: true } rejects with Cloud66ActionFailedError when the action fails', async () => {
     const { fetch } = recording((request) =>
       json({ response: { id: 9, action: 'restart', started_at: 'now', finished_at: request.method === 'POST' ? null : 'later', finished_success: request.method === 'POST' ? null : false } }),

@@ -102,6 +102,11 @@ describe('reference docs site in Chromium', () => {
     // Errors are grouped into one collapsed entry after the success response.
     const responses = await section.locator('h3:has-text("Responses") ~ div button').allInnerTexts();
     expect(responses.map((r) => r.trim().split(/\s/)[0]).filter((word) => /^(\d{3}|default)$/.test(word))).toEqual(['200', 'default']);
+    // Its sources, newest first, with their dates: the official Go client and the docs repositories.
+    const text = await section.innerText();
+    expect(text).toMatch(/Sources \(newest first; shown since \d{4}-\d{2}-\d{2}\)/);
+    for (const repo of ['cloud66-oss/cloud66', 'cloud66/api-content', 'cloud66/help-api']) expect(text).toContain(repo);
+    expect(await section.locator('a[href^="https://github.com/cloud66/api-content/blob/"]').count()).toBeGreaterThan(0);
     await shot(page, 'operation');
   });
 
