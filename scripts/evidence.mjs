@@ -17,13 +17,17 @@ function withEvidence(lines, operationId, entries, file) {
   const at = lines.findIndex((line) => new RegExp(`^\\s+operationId:\\s*['"]?${operationId}['"]?\\s*$`).test(line));
   if (at < 0) throw new Error(`${file}: no "operationId: ${operationId}" line`);
   const indent = lines[at].match(/^\s*/)[0];
-  let end = at + 1;
-  if (lines[end]?.startsWith(`${indent}x-evidence:`)) {
-    end++;
-    while (end < lines.length && (lines[end].startsWith(`${indent}  `) || lines[end].startsWith(`${indent}- `))) end++;
+  // The operation's existing x-evidence block, wherever it stands among the operation's keys, goes.
+  const kept = [...lines];
+  for (let i = at + 1; i < kept.length && (kept[i].startsWith(indent) || kept[i].trim() === ''); i++) {
+    if (kept[i] !== `${indent}x-evidence:`) continue;
+    let end = i + 1;
+    while (end < kept.length && (kept[end].startsWith(`${indent}  `) || kept[end].startsWith(`${indent}- `))) end++;
+    kept.splice(i, end - i);
+    break;
   }
   const block = [`${indent}x-evidence:`, ...entries.map((e) => `${indent}  - ${JSON.stringify(e).replace(/"(\w+)":/g, '$1: ').replace(/,(?=\w+: )/g, ', ').replace(/^\{/, '{ ').replace(/\}$/, ' }')}`)];
-  return [...lines.slice(0, at + 1), ...block, ...lines.slice(end)];
+  return [...kept.slice(0, at + 1), ...block, ...kept.slice(at + 1)];
 }
 
 /** What each source shows, as x-evidence entries, newest first. */

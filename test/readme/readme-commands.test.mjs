@@ -87,7 +87,10 @@ describe('the READMEs\' commands', () => {
   test('pnpm docs:build', async () => {
     const { code, stdout } = await sh(find(/^pnpm docs:build$/)).exited;
     expect(code).toBe(0);
-    expect(stdout).toMatch(/docs: packages\/docs\/dist\/index\.html \(52 operations/);
+    // Every operation of the description is on the page.
+    const count = Object.values(JSON.parse(readFileSync(join(repoRoot, 'generated/openapi.json'), 'utf8')).paths).flatMap((item) => ['get', 'put', 'post', 'delete', 'patch'].filter((m) => item[m])).length;
+    expect(count).toBeGreaterThanOrEqual(175);
+    expect(stdout).toContain(`docs: packages/docs/dist/index.html (${count} operations`);
     expect(existsSync(join(repoRoot, 'packages/docs/dist/index.html'))).toBe(true);
   }, 120_000);
 

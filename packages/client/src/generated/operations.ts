@@ -302,7 +302,7 @@ export interface DatabaseUsersResource {
   /** Delete a database user. `DELETE /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}` (deleteDatabaseUser) · scope: admin */
   delete(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">>;
   /** Regenerate a database user password. `POST /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password` (runDatabaseUserPasswordRegeneration) · scope: admin */
-  runPasswordRegeneration(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">>;
+  regeneratePassword(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">>;
 }
 
 /** The databaseUsers methods' table, for `bindResource<DatabaseUsersResource>(client, databaseUsers)`. */
@@ -310,7 +310,7 @@ export const databaseUsers = {
   list: [0, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'p'],
   create: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'b'],
   delete: [3, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}"],
-  runPasswordRegeneration: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password"],
+  regeneratePassword: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password"],
 } as const;
 
 /** Servers: 5 operations. */
@@ -324,20 +324,20 @@ export interface ServersResource {
   /** View a server. `GET /stacks/{stack_id}/servers/{server_uid}` (getServer) · scope: public */
   get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}", "get">>;
   /** Reboot a server. `POST /stacks/{stack_id}/servers/{server_uid}/reboot_server` (runServerReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
-  runReboot(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "server_uid">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">>;
+  reboot(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "server_uid">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">>;
   /** Reboot a server (short path). `POST /stacks/{stack_id}/servers/{server_uid}/reboot` (runServerRebootShortPath) · scope: admin */
-  runRebootShortPath(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">>;
+  rebootShortPath(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">>;
   /** Reboot the servers of a stack. `POST /stacks/{stack_id}/reboot_servers` (runStackReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
-  runStackReboot(stackId: PathParam<"/stacks/{stack_id}/reboot_servers", "post", "stack_id">, body: Body<"/stacks/{stack_id}/reboot_servers", "post">, options?: ActionOptions<"/stacks/{stack_id}/reboot_servers", "post">): Promise<Result<"/stacks/{stack_id}/reboot_servers", "post">>;
+  rebootAll(stackId: PathParam<"/stacks/{stack_id}/reboot_servers", "post", "stack_id">, body: Body<"/stacks/{stack_id}/reboot_servers", "post">, options?: ActionOptions<"/stacks/{stack_id}/reboot_servers", "post">): Promise<Result<"/stacks/{stack_id}/reboot_servers", "post">>;
 }
 
 /** The servers methods' table, for `bindResource<ServersResource>(client, servers)`. */
 export const servers = {
   list: [0, "/stacks/{stack_id}/servers", 'p'],
   get: [0, "/stacks/{stack_id}/servers/{server_uid}"],
-  runReboot: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot_server", 'a'],
-  runRebootShortPath: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot"],
-  runStackReboot: [1, "/stacks/{stack_id}/reboot_servers", 'ba'],
+  reboot: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot_server", 'a'],
+  rebootShortPath: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot"],
+  rebootAll: [1, "/stacks/{stack_id}/reboot_servers", 'ba'],
 } as const;
 
 /** Server settings: 3 operations. */
@@ -370,28 +370,28 @@ export interface JobsResource {
     all(stackId: PathParam<"/stacks/{stack_id}/jobs", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/jobs">, void, undefined>;
   };
   /** Pause all jobs. `POST /stacks/{stack_id}/jobs/pause_all` (runJobsPauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
-  runPauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/pause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/pause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/pause_all", "post">>;
+  pauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/pause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/pause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/pause_all", "post">>;
   /** Unpause all jobs. `POST /stacks/{stack_id}/jobs/unpause_all` (runJobsUnpauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
-  runUnpauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/unpause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/unpause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/unpause_all", "post">>;
+  unpauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/unpause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/unpause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/unpause_all", "post">>;
   /** View a job. `GET /stacks/{stack_id}/jobs/{job_id}` (getJob) · scope: jobs */
   get(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "job_id">, options?: CallOptions<"/stacks/{stack_id}/jobs/{job_id}", "get">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}", "get">>;
   /** Run a job now. `POST /stacks/{stack_id}/jobs/{job_id}/run_now` (runJobNow) · scope: public. `{ wait: true }` waits for the action to finish. */
   runNow(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "job_id">, body?: Body<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">>;
   /** Pause a job. `POST /stacks/{stack_id}/jobs/{job_id}/pause` (runJobPause) · scope: public. `{ wait: true }` waits for the action to finish. */
-  runPause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">>;
+  pause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">>;
   /** Unpause a job. `POST /stacks/{stack_id}/jobs/{job_id}/unpause` (runJobUnpause) · scope: public. `{ wait: true }` waits for the action to finish. */
-  runUnpause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">>;
+  unpause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">>;
 }
 
 /** The jobs methods' table, for `bindResource<JobsResource>(client, jobs)`. */
 export const jobs = {
   list: [0, "/stacks/{stack_id}/jobs", 'p'],
-  runPauseAll: [1, "/stacks/{stack_id}/jobs/pause_all", 'a'],
-  runUnpauseAll: [1, "/stacks/{stack_id}/jobs/unpause_all", 'a'],
+  pauseAll: [1, "/stacks/{stack_id}/jobs/pause_all", 'a'],
+  unpauseAll: [1, "/stacks/{stack_id}/jobs/unpause_all", 'a'],
   get: [0, "/stacks/{stack_id}/jobs/{job_id}"],
   runNow: [1, "/stacks/{stack_id}/jobs/{job_id}/run_now", 'ba'],
-  runPause: [1, "/stacks/{stack_id}/jobs/{job_id}/pause", 'a'],
-  runUnpause: [1, "/stacks/{stack_id}/jobs/{job_id}/unpause", 'a'],
+  pause: [1, "/stacks/{stack_id}/jobs/{job_id}/pause", 'a'],
+  unpause: [1, "/stacks/{stack_id}/jobs/{job_id}/unpause", 'a'],
 } as const;
 
 /** Processes: 4 operations. */
@@ -599,7 +599,7 @@ export interface ClustersResource {
   /** View a cluster. `GET /clusters/{cluster_id}` (getCluster) · scope: public */
   get(clusterId: PathParam<"/clusters/{cluster_id}", "get", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}", "get">): Promise<Result<"/clusters/{cluster_id}", "get">>;
   /** Reboot the servers of a cluster. `POST /clusters/{cluster_id}/reboot_servers` (runClusterServersReboot) · scope: admin */
-  runServersReboot(clusterId: PathParam<"/clusters/{cluster_id}/reboot_servers", "post", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}/reboot_servers", "post">): Promise<Result<"/clusters/{cluster_id}/reboot_servers", "post">>;
+  rebootServers(clusterId: PathParam<"/clusters/{cluster_id}/reboot_servers", "post", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}/reboot_servers", "post">): Promise<Result<"/clusters/{cluster_id}/reboot_servers", "post">>;
 }
 
 /** The clusters methods' table, for `bindResource<ClustersResource>(client, clusters)`. */
@@ -607,7 +607,7 @@ export const clusters = {
   list: [0, "/clusters", 'p'],
   create: [1, "/clusters"],
   get: [0, "/clusters/{cluster_id}"],
-  runServersReboot: [1, "/clusters/{cluster_id}/reboot_servers"],
+  rebootServers: [1, "/clusters/{cluster_id}/reboot_servers"],
 } as const;
 
 /** Accounts: 5 operations. */
