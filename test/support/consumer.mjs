@@ -18,3 +18,13 @@ export async function installPacked(dir, { project = {}, extra = [] } = {}) {
   await run('npm', ['install', '--no-audit', '--no-fund', '--loglevel=error', `./${tarball}`, ...extra], { cwd: scratch });
   return { scratch, tarball };
 }
+
+/**
+ * `npm publish --dry-run` of `packages/<dir>`: { stdout, warnings }, the warnings being the
+ * package's own (not this machine's npm config or the missing login).
+ */
+export async function publishDryRun(dir) {
+  const { stdout, stderr } = await run('npm', ['publish', '--dry-run'], { cwd: join(repoRoot, 'packages', dir) });
+  const warnings = stderr.split('\n').filter((line) => /warn/i.test(line) && !/Unknown (user|env) config|logged in/.test(line));
+  return { stdout, stderr, warnings };
+}
