@@ -69,6 +69,13 @@ const attacks = [
   { name: 'chunked JSON body (was an empty 400)', bytes: rawRequest('POST', ACTIONS, { ...JSON_TYPE, 'Transfer-Encoding': 'chunked' }, chunked('{"command":"restart"}')), status: 200 },
   { name: 'Expect: 100-continue', bytes: rawRequest('POST', ACTIONS, { ...JSON_TYPE, Expect: '100-continue' }, '{"command":"restart"}'), status: 200 },
   { name: 'CORS preflight from any origin: no credentials allowed', bytes: rawRequest('OPTIONS', '/stacks', { Origin: 'https://evil.test', 'Access-Control-Request-Method': 'GET' }), status: 204, noCredentials: true },
+  // Authorization per RFC 7235/6750: the scheme is case-insensitive; anything but one bearer token is 401.
+  { name: 'lower-case scheme "bearer x" is a bearer token', bytes: rawRequest('GET', '/stacks', { Authorization: `bearer ${TOKEN}` }), status: 200 },
+  { name: 'Authorization "Bearer abc def" (was a 500)', bytes: rawRequest('GET', '/stacks', { Authorization: 'Bearer abc def' }), status: 401, mentions: 'not one token' },
+  { name: 'Authorization "Bearer Bearer x" (was a 500)', bytes: rawRequest('GET', '/stacks', { Authorization: 'Bearer Bearer x' }), status: 401, mentions: 'not one token' },
+  { name: 'Authorization Basic', bytes: rawRequest('GET', '/stacks', { Authorization: 'Basic ZmFrZTpmYWtl' }), status: 401, mentions: 'is not Bearer' },
+  { name: 'no Authorization', bytes: rawRequest('GET', '/stacks'), status: 401, mentions: 'Authorization: missing' },
+  { name: 'a GET whose JSON body would make a 17 KiB query (was an empty reply or a bare 431)', bytes: rawRequest('GET', '/stacks', JSON_TYPE, JSON.stringify({ name: 'x'.repeat(17 * 1024) })), status: 414, mentions: 'target' },
   { name: 'client gone mid-body', bytes: rawRequest('POST', ACTIONS, { ...JSON_TYPE, 'Content-Length': '100' }) + '{"comm', then: (socket) => setTimeout(() => socket.destroy(), 100), status: undefined },
 ];
 
@@ -105,8 +112,14 @@ describe.each([
     } else {
       expect(answer.status, answer.text.slice(0, 500)).toBe(row.status);
     }
-    if (answer.status >= 400) {
+    if (answer.status !== undefined) {
+      // Every answer, errors and empty ones included, is JSON and reports the rate limit (the description declares both).
       expect(answer.headers.filter(([name]) => name === 'content-type'), 'exactly one Content-Type').toEqual([['content-type', 'application/json']]);
+      const headers = Object.fromEntries(answer.headers);
+      expect([headers['x-ratelimit-limit'], headers['x-ratelimit-remaining']].map(Number).every(Number.isInteger), 'X-RateLimit-Limit and -Remaining').toBe(true);
+    }
+    if (answer.status >= 400) {
+      expect(answer.body.toLowerCase(), 'no upstream wording').not.toContain('prism');
       const body = JSON.parse(answer.body);
       expect(errorBodyProblems(answer.status, body)).toEqual([]);
       expect(answer.body.toLowerCase(), 'the error body names the problem').toContain(row.mentions.toLowerCase());

@@ -49,14 +49,15 @@ describe('client helpers against the mock', () => {
     expect(error!.rateLimit?.limit).toBeGreaterThan(0);
   });
 
-  test('503 not_implemented and POSTs are not retried', async () => {
+  test('503 not_implemented is not retried; a throttled POST is (it never ran), then fails with its attempts', async () => {
     const retries: RetryInfo[] = [];
     const c66 = client(retries);
     const notImplemented = await c66.GET('/stacks', { headers: { Prefer: 'code=503, example=not_implemented' } });
-    expect(notImplemented.error).toMatchObject({ status: 503, error: 'not_implemented' });
-    const post = await c66.POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: STACK } }, body: { command: 'restart' }, headers: { Prefer: 'code=503, example=throttled' } });
-    expect(post.error).toMatchObject({ status: 503, error: 'throttled' });
+    expect(notImplemented.error).toMatchObject({ status: 503, error: 'not_implemented', attempts: 1 });
     expect(retries).toEqual([]);
+    const post = await c66.POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: STACK } }, body: { command: 'restart' }, headers: { Prefer: 'code=503, example=throttled' } });
+    expect(post.error).toMatchObject({ name: 'Cloud66ThrottledError', status: 503, error: 'throttled', attempts: 3 });
+    expect(retries.map((r) => r.operation)).toEqual(['POST /stacks/{stack_id}/actions', 'POST /stacks/{stack_id}/actions']);
   });
 
   test('a typed error: the mock refuses a missing token and a bad body, and the client says why', async () => {

@@ -113,7 +113,7 @@ export async function main(): Promise<Schemas['Stack'][]> {
       join(scratch, 'browser-entry.mjs'),
       `import { createCloud66 } from 'cloud66-client';
 const c66 = createCloud66({ token: 'fake-browser-token', baseUrl: window.MOCK_URL });
-c66.stacks.list().then((page) => { window.result = { count: page.response.length, first: page.response[0].uid }; }, (error) => { window.result = { error: String(error) }; });`,
+c66.stacks.list().then((page) => { window.result = { count: page.response.length, first: page.response[0].uid }; }, (error) => { window.result = { error: String(error), cause: String(error.cause) }; });`,
     );
     await build({ entryPoints: [join(scratch, 'browser-entry.mjs')], bundle: true, format: 'esm', platform: 'browser', outfile: join(scratch, 'site/app.js'), logLevel: 'silent', absWorkingDir: scratch });
     // No inline script: the page is served under the docs server's CSP (script-src 'self').
@@ -125,10 +125,14 @@ c66.stacks.list().then((page) => { window.result = { count: page.response.length
       const page = await browser.newPage();
       const errors = [];
       page.on('pageerror', (error) => errors.push(error.message));
+      // Chromium's own account of a failed request (net::ERR_..., CORS), for when the call fails.
+      const chromiumLog = [];
+      page.on('console', (message) => chromiumLog.push(message.text()));
+      page.on('requestfailed', (request) => chromiumLog.push(`${request.method()} ${request.url()}: ${request.failure()?.errorText}`));
       await page.goto(`${site.url}/`);
       const result = await page.waitForFunction(() => window.result, null, { timeout: 15_000 }).then((handle) => handle.jsonValue());
       expect(new URL(site.url).port).not.toBe(new URL(mock.url).port);
-      expect(result).toEqual({ count: expect.any(Number), first: STACK });
+      expect(result, chromiumLog.join('\n')).toEqual({ count: expect.any(Number), first: STACK });
       expect(errors).toEqual([]);
     } finally {
       await browser.close();

@@ -29,7 +29,7 @@ describe('cloud66-mock from its packed tarball', () => {
   test('the tarball holds the bin, the sources, the description, README and LICENSE, and no tests', async () => {
     const { stdout } = await run('tar', ['-tzf', join(scratch, tarball)]);
     const files = stdout.split('\n').filter(Boolean);
-    for (const file of ['package/bin/cloud66-mock.mjs', 'package/src/index.mjs', 'package/src/index.d.ts', 'package/src/front.mjs', 'package/src/watch-parent.cjs', 'package/openapi.json', 'package/README.md', 'package/CHANGELOG.md', 'package/LICENSE']) {
+    for (const file of ['package/bin/cloud66-mock.mjs', 'package/src/index.mjs', 'package/src/index.d.ts', 'package/src/front.mjs', 'package/src/prism-preload.cjs', 'package/src/auth.mjs', 'package/openapi.json', 'package/README.md', 'package/CHANGELOG.md', 'package/LICENSE']) {
       expect(files).toContain(file);
     }
     expect(files.filter((f) => /package\/test\//.test(f))).toEqual([]);

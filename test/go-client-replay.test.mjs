@@ -125,6 +125,10 @@ describe.each([
     if (!entry.gone) expect(op, `${entry.cite}: no operation ${entry.operationId ?? entry.route} in the description`).toBeDefined();
     // Each request meets the sandbox's seeded state (the fixtures are independent facts, not a session).
     if (options.stateful) await send(mock.port, { target: '/__sandbox/reset', headers: {} }, 'POST');
+    if (options.stateful && entry.given) {
+      const given = await send(mock.port, goClientRequest(entry.given, 'fake-go-client-token', clientOptions), entry.given.method);
+      expect(given.status, `${entry.given.cite} (given): ${given.text.slice(0, 400)}`).toBeLessThan(300);
+    }
     const answer = await send(mock.port, goClientRequest(entry, 'fake-go-client-token', clientOptions), entry.method);
     if (entry.gone) {
       // The API no longer has the endpoint (ERRATA E-OUT-*): the client meets the API's 404.

@@ -18,6 +18,15 @@ afterAll(async () => {
   await mock?.stop();
 });
 beforeEach(() => mock.reset());
+// Held actions stay running until released: a test looks at the running state however slow the machine.
+const holding = async <T>(look: () => Promise<T>) => {
+  mock.holdActions();
+  try {
+    return await look();
+  } finally {
+    mock.releaseActions();
+  }
+};
 
 const client = (token = TOKEN, options = {}) => createCloud66({ token, baseUrl: mock.url, retry: false, ...options });
 type Client = ReturnType<typeof client>;
@@ -32,14 +41,17 @@ describe('writes take effect, actions finish', () => {
   test('redeploy, then wait for its action: the deployment finishes and the stack is deployed', async () => {
     const c66 = client();
     const before = (await c66.deployments.list(STACK)).response.length;
-    const started = await c66.deployments.redeploy(STACK, { git_ref: 'main' });
-    expect(started.response.ok).toBe(true);
-    const deployments = (await c66.deployments.list(STACK)).response;
-    expect(deployments).toHaveLength(before + 1);
-    expect(deployments[0]).toMatchObject({ finished_at: null, is_deploying: true, git_hash: 'main' });
-
-    const action = (await c66.stacks.listActions(STACK)).response[0]!;
-    expect(action).toMatchObject({ action: 'stack_redeploy', finished_at: null, finished_success: null });
+    const { deployments, action } = await holding(async () => {
+      const started = await c66.deployments.redeploy(STACK, { git_ref: 'main' });
+      expect(started.response.ok).toBe(true);
+      const deployments = (await c66.deployments.list(STACK)).response;
+      expect(deployments).toHaveLength(before + 1);
+      expect(deployments[0]).toMatchObject({ finished_at: null, is_deploying: true, git_hash: 'main' });
+      expect((await c66.stacks.get(STACK)).response.status).toBe(6);
+      const action = (await c66.stacks.listActions(STACK)).response[0]!;
+      expect(action).toMatchObject({ action: 'stack_redeploy', finished_at: null, finished_success: null });
+      return { deployments, action };
+    });
     const finished = await c66.waitForAction(STACK, action.id, WAIT);
     expect(finished).toMatchObject({ finished_success: true, finished_at: expect.any(String) });
     expect((await c66.deployments.get(STACK, deployments[0]!.id)).response).toMatchObject({ is_deploying: false, is_live: true });
@@ -48,10 +60,17 @@ describe('writes take effect, actions finish', () => {
 
   test('a running deployment can be cancelled; a finished one says it is not running', async () => {
     const c66 = client();
-    await c66.deployments.redeploy(STACK);
-    const running = (await c66.deployments.list(STACK)).response[0]!;
-    expect((await c66.deployments.cancel(STACK, running.id)).response).toMatchObject({ ok: true });
+    const running = await holding(async () => {
+      await c66.deployments.redeploy(STACK);
+      const running = (await c66.deployments.list(STACK)).response[0]!;
+      expect(running).toMatchObject({ is_deploying: true });
+      expect((await c66.deployments.cancel(STACK, running.id)).response).toMatchObject({ ok: true });
+      return running;
+    });
     expect((await c66.deployments.get(STACK, running.id)).response).toMatchObject({ is_deploying: false, finished_at: expect.any(String) });
+    // Its action ended as cancelled, not as a success.
+    const action = (await c66.stacks.listActions(STACK)).response.find((a) => a.action === 'stack_redeploy')!;
+    expect(action).toMatchObject({ finished_success: false, finished_message: 'The deployment was cancelled.' });
     expect((await c66.deployments.cancel(STACK, running.id)).response).toMatchObject({ ok: false, message: expect.stringContaining('not running') });
   });
 
@@ -74,9 +93,10 @@ describe('writes take effect, actions finish', () => {
 
   test('before its action finishes, a write has not taken effect yet', async () => {
     const c66 = client();
-    await c66.environmentVariables.create(STACK, { key: 'NOT_YET', value: 'x' });
-    expect((await variablePage(c66)).response.map((v) => v.key)).not.toContain('NOT_YET');
-    await new Promise((r) => setTimeout(r, 250));
+    await holding(async () => {
+      await c66.environmentVariables.create(STACK, { key: 'NOT_YET', value: 'x' });
+      expect((await variablePage(c66)).response.map((v) => v.key)).not.toContain('NOT_YET');
+    });
     expect((await variablePage(c66)).response.map((v) => v.key)).toContain('NOT_YET');
   });
 
@@ -161,14 +181,23 @@ describe('writes take effect, actions finish', () => {
     expect((await fetch(`${mock.url}/__sandbox/fail-next-action`, { method: 'POST', body: '{"message":"over HTTP"}' })).status).toBe(204);
     const error = await c66.stacks.runAction(STACK, { command: 'restart' }, { wait: WAIT }).catch((e: unknown) => e);
     expect((error as Cloud66ActionFailedError).action.finished_message).toBe('over HTTP');
+
+    expect((await fetch(`${mock.url}/__sandbox/hold-actions`, { method: 'POST' })).status).toBe(204);
+    const held = await c66.environmentVariables.create(STACK, { key: 'HELD', value: 'h' });
+    expect((await c66.stacks.getAction(STACK, held.response.id)).response).toMatchObject({ finished_at: null });
+    expect((await variablePage(c66)).response.map((v) => v.key)).not.toContain('HELD');
+    expect((await fetch(`${mock.url}/__sandbox/release-actions`, { method: 'POST' })).status).toBe(204);
+    expect((await variablePage(c66)).response.map((v) => v.key)).toContain('HELD');
   });
 });
 
 describe('pagination', () => {
   test('30 items a page; past a page, page 2 holds the rest and the client walks every page', async () => {
     const c66 = client();
-    for (let i = 0; i < 30; i++) await c66.environmentVariables.create(STACK, { key: `PAGED_${i}`, value: String(i) });
-    await new Promise((r) => setTimeout(r, 250));
+    // Released at once, the 30 creates all take effect on the next request.
+    await holding(async () => {
+      for (let i = 0; i < 30; i++) await c66.environmentVariables.create(STACK, { key: `PAGED_${i}`, value: String(i) });
+    });
     const first = await variablePage(c66);
     const total = first.pagination.count;
     expect(total).toBeGreaterThan(30);
@@ -217,8 +246,9 @@ describe('scopes and OAuth', () => {
     const authorize = await fetch(`${mock.url}/oauth/authorize?client_id=app&redirect_url=urn:ietf:wg:oauth:2.0:oob&scope=public`);
     expect(authorize.status).toBe(200);
     const code = (await authorize.text()).trim();
+    // The redirect the code was issued for goes with it (RFC 6749 §4.1.3), so each answer below has one cause.
     const form = (fields: Record<string, string>, accept = 'application/json') =>
-      fetch(`${mock.url}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: accept }, body: new URLSearchParams(fields).toString() });
+      fetch(`${mock.url}/oauth/token`, { method: 'POST', headers: { 'Content-Type': 'application/x-www-form-urlencoded', Accept: accept }, body: new URLSearchParams({ redirect_url: 'urn:ietf:wg:oauth:2.0:oob', ...fields }).toString() });
     const wrongClient = await form({ grant_type: 'authorization_code', code, client_id: 'other', client_secret: 's' });
     expect(wrongClient.status).toBe(401);
     expect(await wrongClient.json()).toMatchObject({ error: 'invalid_client' });

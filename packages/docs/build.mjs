@@ -1,153 +1,221 @@
 // `pnpm docs:build`: writes the static reference site to packages/docs/dist/ from the bundled
-// description. Redoc renders the reference (its standalone bundle vendored from node_modules, so
-// nothing loads from the network); the page's own script (src/browser/app.js) adds search over every
-// operation, parameter and field, dark mode, and a try-it panel. The HTML carries a static outline of
-// the reference, so the first paint does not wait for Redoc.
-import { copyFileSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+// description. Every page is pre-rendered HTML that needs no script to be read: a landing page with
+// the outline of the whole reference, one page per operation (every parameter, field, scope, error,
+// example and sample, each with an anchor), one page per tag listing its operations, the guides (spec/guides.md and every
+// packages/docs/guides/*.md), the errors, the changelog and the errata. The page script (src/browser/
+// app.js, bundled with esbuild) adds search, try-it and the dark-mode toggle; the search index is a
+// separate file loaded on first use. See README.md ("Renderer: measured") for why.
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { build as esbuild } from 'esbuild';
+import { parse as parseYaml } from 'yaml';
 import { deref, operations } from 'cloud66-openapi/helpers';
 import { withCodeSamples } from './src/code-samples.mjs';
 import { guides } from './src/guides.mjs';
-import { searchIndex, tryItData, operationAnchor, sectionAnchor } from './src/site-data.mjs';
+import { page } from './src/layout.mjs';
+import { escapeHtml, idAllocator, renderInline, renderMarkdown, slugify } from './src/markdown.mjs';
+import { errorIds, operationPage, operationSection, operationUrl, SchemaRenderer, SearchCollector, tagPage } from './src/reference.mjs';
+import { tryItData } from './src/site-data.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
+const repo = join(here, '../..');
 const dist = join(here, 'dist');
 const require = createRequire(import.meta.url);
-const redocBundle = require.resolve('redoc/bundles/redoc.standalone.js');
 
 // The description as the cloud66-openapi package ships it (its build copies generated/openapi.json).
 const bundle = JSON.parse(readFileSync(require.resolve('cloud66-openapi/openapi.json'), 'utf8'));
 const site = withCodeSamples(bundle);
-site.info.description = guides(site.info.description);
-// The mock server is for local use (the try-it panel offers it); the published reference lists production.
-site.servers = site.servers.filter((s) => !s['x-internal']);
+const ops = operations(site);
+const search = new SearchCollector();
+const schemas = new SchemaRenderer(site, search);
+const files = new Map(); // file name -> HTML
 
-const errorIds = (response) => {
-  const schema = deref(site, deref(site, response).content?.['application/json']?.schema);
-  const pinned = (schema?.allOf ?? []).map((part) => part.properties?.error).find(Boolean);
-  return pinned?.const ?? pinned?.enum?.join(' or ') ?? '';
+/** Links to the repository's errata become the site's errata page. */
+const rewriteLink = (href) => href.replace(/^(?:https:\/\/github\.com\/[^#]*\/)?(?:spec\/)?ERRATA\.md(#.*)?$/, (_, hash = '') => `errata.html${hash}`);
+
+// --- guides -------------------------------------------------------------------------------------
+/** packages/docs/guides/*.md, each with front matter (title, order); none is fine. */
+function loadGuides() {
+  const dir = join(here, 'guides');
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir)
+    .filter((name) => name.endsWith('.md'))
+    .map((name) => {
+      const file = join(dir, name);
+      const source = readFileSync(file, 'utf8');
+      const match = source.match(/^---\r?\n([\s\S]*?)\r?\n---\r?\n/);
+      let meta = {};
+      try {
+        meta = match ? (parseYaml(match[1]) ?? {}) : {};
+      } catch (error) {
+        throw new Error(`docs: ${file}: front matter is not YAML: ${error.message}`);
+      }
+      const body = match ? source.slice(match[0].length) : source;
+      const title = meta.title ?? body.match(/^# (.+)$/m)?.[1] ?? basename(name, '.md');
+      return { file: `guide-${slugify(basename(name, '.md'))}.html`, title: String(title), order: Number(meta.order ?? 1000), description: meta.description ? String(meta.description) : '', body: body.replace(/^# .+\n/m, '') };
+    })
+    .sort((a, b) => a.order - b.order || a.title.localeCompare(b.title));
+}
+const extraGuides = loadGuides();
+
+/** The shift that makes a Markdown document's top heading level an h2. */
+const shiftToH2 = (source) => {
+  const levels = [...source.matchAll(/^(#{1,6}) /gm)].map((m) => m[1].length);
+  return levels.length ? 2 - Math.min(...levels) : 0;
 };
-for (const op of operations(site)) {
-  const { operation } = op;
-  // The scope next to the title, not only under "Authorizations".
-  const scopes = (operation.security ?? site.security ?? []).flatMap((s) => s.oauth2 ?? []);
-  operation['x-badges'] = scopes.map((scope) => ({ name: `scope: ${scope}`, color: '#0b6bcb' }));
-  // Where the operation is documented or used, and since when, so a reader can tell a 2015 shape from a 2025 one.
-  const evidence = operation['x-evidence'] ?? [];
-  if (evidence.length) {
-    const since = evidence.map((e) => e.date).filter(Boolean).sort()[0];
-    if (since) operation['x-badges'].push({ name: `since ${since.slice(0, 4)}`, color: '#555f6d' });
-    const rows = evidence.map((e) => `| ${e.date ?? '?'} | [${e.repo}](https://github.com/${e.repo}/blob/${e.commit}/${e.file}) | \`${e.file}\` ${e.line} |`);
-    operation.description = `${operation.description ?? ''}\n\n**Sources** (newest first${since ? `; shown since ${since}` : ''}):\n\n| Date | Repository | Where |\n| --- | --- | --- |\n${rows.join('\n')}`;
-  }
-  // The error responses, alike on every operation, as one collapsed entry after the success response, so
-  // the success response and the samples come first (on a phone, before eight error boxes).
-  const errors = Object.keys(operation.responses).filter((code) => Number(code) >= 400);
-  if (errors.length) {
-    const list = errors.map((code) => `**${code}** \`${errorIds(operation.responses[code])}\``).join(' · ');
-    for (const code of errors) delete operation.responses[code];
-    operation.responses.default = {
-      description: `Errors: ${list}. The body is an \`ApiError\`; see [Status codes and errors](#${sectionAnchor('Status codes and errors')}).`,
-      content: { 'application/json': { schema: { $ref: '#/components/schemas/ApiError' } } },
-    };
+
+// --- navigation -----------------------------------------------------------------------------------
+const byTag = new Map(site.tags.map((t) => [t.name, []]));
+for (const op of ops) byTag.set(op.operation.tags[0], [...(byTag.get(op.operation.tags[0]) ?? []), op]);
+const tags = [...byTag].filter(([, list]) => list.length);
+const GUIDE_PAGES = [
+  { file: 'index.html', title: 'Overview' },
+  { file: 'api-guide.html', title: 'Using the API' },
+  ...extraGuides,
+  { file: 'errors.html', title: 'Errors' },
+  { file: 'changelog.html', title: 'Changelog' },
+  { file: 'errata.html', title: 'Errata' },
+];
+/** The site navigation; on an operation's page, its tag's operations too, the current one marked. */
+function navFor(file, operationsHere = [], current = '') {
+  return [
+    { heading: 'Guides', links: GUIDE_PAGES.map((g) => ({ href: g.file, text: escapeHtml(g.title), current: g.file === file })) },
+    {
+      heading: 'Reference',
+      links: tags.map(([tag]) => ({
+        href: tagPage(tag),
+        text: escapeHtml(tag),
+        current: tagPage(tag) === file && !current,
+        children: tagPage(tag) === file ? operationsHere.map((op) => ({ href: operationPage(op), text: escapeHtml(op.operation.summary), current: operationPage(op) === current })) : [],
+      })),
+    },
+  ];
+}
+
+/** A page of prose from Markdown: its blocks become search documents landing on each paragraph. */
+function prosePage(file, title, markdown, { shift = shiftToH2(markdown), lead = '' } = {}) {
+  search.page = file;
+  const { html, blocks } = renderMarkdown(markdown, { shift, ids: idAllocator(), rewriteLink });
+  for (const block of blocks) search.add({ id: block.id, kind: 'guide', title: block.heading && block.heading !== title ? `${title} › ${block.heading}` : title, text: block.text });
+  files.set(file, page({ title, file, nav: navFor(file), main: `<h1>${escapeHtml(title)}</h1>${lead}${html}` }));
+}
+
+// --- reference: a page per operation, and a page per tag listing its operations -------------------
+for (const [tag, list] of tags) {
+  const file = tagPage(tag);
+  search.page = file;
+  const tagObject = site.tags.find((t) => t.name === tag) ?? {};
+  const ids = idAllocator();
+  for (const op of list) ids(op.operation.operationId);
+  const intro = tagObject.description ? renderMarkdown(tagObject.description, { shift: 1, ids, rewriteLink, section: 'about' }) : { html: '', blocks: [] };
+  for (const block of intro.blocks) search.add({ id: block.id, kind: 'guide', title: `${tag} › ${block.heading || 'About'}`, text: block.text });
+  // Each entry carries its operation's id: a link of the earlier per-tag pages lands on it (and the
+  // page script forwards it, with the rest of its fragment, to the operation's page).
+  const entries = list.map((op) => `<li id="${op.operation.operationId}"><a href="${operationPage(op)}"><span class="method method-${op.method}">${op.method.toUpperCase()}</span> ${escapeHtml(op.operation.summary)}</a> <code>${escapeHtml(op.path)}</code></li>`);
+  files.set(file, page({ title: tag, file, nav: navFor(file, list), main: `<h1>${escapeHtml(tag)}</h1><div class="doc">${intro.html}</div><h2 id="operations">Operations</h2><ul class="op-list op-index">${entries.join('')}</ul>` }));
+
+  for (const op of list) {
+    const opFile = operationPage(op);
+    search.page = opFile;
+    const section = operationSection(site, op, { schemas, search, errorsUrl: 'errors.html' });
+    files.set(
+      opFile,
+      page({
+        title: op.operation.summary,
+        file: opFile,
+        nav: navFor(file, list, opFile),
+        main: `<p class="crumbs"><a href="${file}">${escapeHtml(tag)}</a></p>\n${section}`,
+        data: { operations: tryItData(site, [op]) },
+      }),
+    );
   }
 }
 
-const FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'Helvetica Neue', Arial, sans-serif";
-const MONO = "ui-monospace, SFMono-Regular, Menlo, Consolas, 'Liberation Mono', monospace";
-const HEADER_HEIGHT = 52;
-const options = {
-  expandResponses: '200',
-  pathInMiddlePanel: true,
-  requiredPropsFirst: true,
-  jsonSampleExpandLevel: 3,
-  hideHostname: false,
-  disableSearch: true, // the page's own search covers fields and parameters too
-  scrollYOffset: HEADER_HEIGHT,
-};
-const typography = { fontFamily: FONT, headings: { fontFamily: FONT }, code: { fontFamily: MONO } };
-const themes = {
-  light: { colors: { primary: { main: '#0b6bcb' } }, typography },
-  dark: {
-    colors: {
-      primary: { main: '#58a6ff' },
-      text: { primary: '#e6edf3', secondary: '#9da7b3' },
-      border: { dark: '#30363d', light: '#21262d' },
-      success: { main: '#3fb950' },
-      warning: { main: '#d29922' },
-      error: { main: '#f85149' },
-    },
-    schema: { nestedBackground: '#161b22', linesColor: '#30363d', typeNameColor: '#9da7b3', typeTitleColor: '#9da7b3' },
-    typography: { ...typography, code: { ...typography.code, color: '#ff7b72', backgroundColor: '#161b22' }, links: { color: '#58a6ff' } },
-    sidebar: { backgroundColor: '#0d1117', textColor: '#e6edf3', activeTextColor: '#58a6ff' },
-    rightPanel: { backgroundColor: '#010409', textColor: '#e6edf3' },
-    codeBlock: { backgroundColor: '#161b22' },
-    fab: { backgroundColor: '#161b22', color: '#e6edf3' },
-  },
-};
+// --- landing page ---------------------------------------------------------------------------------
+{
+  const file = 'index.html';
+  search.page = file;
+  const intro = renderMarkdown(bundle.info.description.replace(/`spec\/ERRATA\.md`/g, 'the [errata](errata.html)').replace(/The guides \(`spec\/guides\.md`\) explain/g, 'The [guides](api-guide.html) explain'), { ids: idAllocator(), section: 'intro', rewriteLink });
+  for (const block of intro.blocks) search.add({ id: block.id, kind: 'guide', title: 'Overview', text: block.text });
+  const scopes = Object.entries(site.components.securitySchemes.oauth2?.flows?.authorizationCode?.scopes ?? {});
+  const scopeRows = scopes.map(([scope, text]) => {
+    search.add({ id: `scope-${scope}`, kind: 'scope', title: `Scope: ${scope}`, text: `${scope} scope ${text}` });
+    return `<li id="scope-${scope}"><code>${escapeHtml(scope)}</code> — ${renderInline(text)}</li>`;
+  });
+  const schemes = Object.entries(site.components.securitySchemes).map(([name, scheme]) => {
+    search.add({ id: `auth-${slugify(name)}`, kind: 'guide', title: `Authentication: ${name}`, text: scheme.description ?? '' });
+    return `<li id="auth-${slugify(name)}"><strong>${escapeHtml(name)}</strong> — ${renderInline(scheme.description ?? '')}</li>`;
+  });
+  const guideLinks = GUIDE_PAGES.slice(1).map((g) => `<li><a href="${g.file}">${escapeHtml(g.title)}</a></li>`).join('');
+  // The outline of the whole reference: every operation, linked to its page and anchor.
+  const outline = `<div class="outline">${tags.map(([tag, list]) => `<h3 id="outline-${slugify(tag)}"><a href="${tagPage(tag)}">${escapeHtml(tag)}</a></h3><ul class="op-list">${list.map((op) => `<li><a href="${operationUrl(op)}"><span class="method method-${op.method}">${op.method.toUpperCase()}</span> ${escapeHtml(op.operation.summary)}</a></li>`).join('')}</ul>`).join('\n')}</div>`;
+  const main = `<h1>${escapeHtml(site.info.title)} v${escapeHtml(site.info.version)} reference</h1>
+<div class="doc">${intro.html}</div>
+<h2 id="guides">Guides</h2><ul>${guideLinks}</ul>
+<h2 id="authentication">Authentication and scopes</h2><ul>${schemes.join('')}</ul><p>Scopes (each operation names the one it needs):</p><ul>${scopeRows.join('')}</ul>
+<h2 id="reference">Reference: ${ops.length} operations</h2>
+${outline}`;
+  files.set(file, page({ title: 'Overview', file, nav: navFor(file), main }));
+}
 
-const headings = [...site.info.description.matchAll(/^# (.+)$/gm)].map((m) => m[1].trim());
-const siteData = { options, themes, search: searchIndex(site, headings), operations: tryItData(site) };
+// --- guides, changelog, errata --------------------------------------------------------------------
+prosePage('api-guide.html', 'Using the API', guides(bundle.info.description).replace(/^([^#][\s\S]*?)(?=^# )/m, ''), { shift: 1 });
+for (const guide of extraGuides) prosePage(guide.file, guide.title, guide.body, { lead: guide.description ? `<p class="lead">${renderInline(guide.description)}</p>` : '' });
+{
+  const changelogs = readdirSync(join(repo, 'packages'))
+    .map((dir) => ({ dir, path: join(repo, 'packages', dir, 'CHANGELOG.md') }))
+    .filter(({ path }) => existsSync(path))
+    .map(({ dir, path }) => {
+      const name = JSON.parse(readFileSync(join(repo, 'packages', dir, 'package.json'), 'utf8')).name;
+      // Each package's changelog under its name; the description's (cloud66-openapi) first.
+      return { name, text: readFileSync(path, 'utf8').replace(/^# .*\n/, `# ${name}\n`) };
+    })
+    .sort((a, b) => (b.name === 'cloud66-openapi') - (a.name === 'cloud66-openapi') || a.name.localeCompare(b.name));
+  prosePage('changelog.html', 'Changelog', changelogs.map((c) => c.text).join('\n\n'), { shift: 1, lead: '<p>The changes of the description (<code>cloud66-openapi</code>) and of the packages built on it, newest first in each.</p>' });
+}
+prosePage('errata.html', 'Errata', readFileSync(join(repo, 'spec/ERRATA.md'), 'utf8').replace(/^# .*\n/, ''), { lead: '<p>Where the sources disagree, and what this description does: every decision with its evidence.</p>' });
 
-const escapeHtml = (text) => String(text).replace(/[&<>"]/g, (c) => ({ '&': '&amp;', '<': '&lt;', '>': '&gt;', '"': '&quot;' })[c]);
-const byTag = new Map();
-for (const op of operations(site)) byTag.set(op.operation.tags[0], [...(byTag.get(op.operation.tags[0]) ?? []), op]);
-// The outline painted before any script runs: the introduction and every operation, linked.
-const outline = `<div class="outline">
-<h1>${escapeHtml(site.info.title)} v${escapeHtml(site.info.version)} reference</h1>
-<p>${escapeHtml(bundle.info.description.split('\n\n')[0].replace(/\n/g, ' '))}</p>
-<p class="loading">Loading the interactive reference…</p>
-<h2>Guides</h2><ul>${headings.map((h) => `<li><a href="#${sectionAnchor(h)}">${escapeHtml(h)}</a></li>`).join('')}</ul>
-${[...byTag].map(([tag, ops]) => `<h2>${escapeHtml(tag)}</h2><ul>${ops.map((op) => `<li><a href="#${operationAnchor(op)}"><code>${op.method.toUpperCase()}</code> ${escapeHtml(op.operation.summary)}</a></li>`).join('')}</ul>`).join('\n')}
-</div>`;
+// --- errors ---------------------------------------------------------------------------------------
+{
+  const file = 'errors.html';
+  search.page = file;
+  const statusOf = new Map();
+  for (const op of ops) for (const [code, response] of Object.entries(op.operation.responses)) if (response.$ref) statusOf.set(response.$ref.split('/').pop(), code);
+  const sections = Object.entries(site.components.responses).map(([name, response]) => {
+    const id = `error-${slugify(name)}`;
+    const code = statusOf.get(name) ?? '';
+    const ids = errorIds(site, { $ref: `#/components/responses/${name}` });
+    const media = response.content?.['application/json'];
+    search.add({ id, kind: 'error', title: `${code} ${name}`, text: `${code} ${name} ${ids.join(' ')} ${response.description ?? ''}` });
+    const example = media?.example ?? Object.values(media?.examples ?? {}).map((e) => deref(site, e).value)[0];
+    return `<section id="${id}" aria-labelledby="${id}-title"><h2 id="${id}-title">${escapeHtml(code)} ${escapeHtml(name)}</h2>
+<p>${ids.map((e) => `<code>${escapeHtml(e)}</code>`).join(' or ')} — ${renderInline(response.description ?? '')}</p>
+${media?.schema ? schemas.body(media.schema, id) : ''}
+${example !== undefined ? `<pre tabindex="0"><code>${escapeHtml(JSON.stringify(example, null, 2))}</code></pre>` : ''}</section>`;
+  });
+  files.set(file, page({ title: 'Errors', file, nav: navFor(file), main: `<h1>Errors</h1><p>Every error answer is JSON with an <code>error</code> id and an <code>error_description</code>; each operation lists the ones it may answer. See also <a href="api-guide.html#status-codes-and-errors">Status codes and errors</a>.</p>${sections.join('\n')}` }));
+}
 
-const html = `<!doctype html>
-<html lang="en">
-<head>
-<meta charset="utf-8">
-<meta name="viewport" content="width=device-width, initial-scale=1">
-<meta name="color-scheme" content="light dark">
-<title>${escapeHtml(site.info.title)} — reference</title>
-<link rel="icon" href="redoc-logo.svg" type="image/svg+xml">
-<meta name="description" content="Reference for the Cloud 66 REST API v3: every operation, its parameters, bodies, responses, scopes and errors, with curl and TypeScript samples you can run, and a try-it panel for the local mock.">
-<link rel="stylesheet" href="app.css">
-<script src="redoc.standalone.js" defer></script>
-<script src="app.js" defer></script>
-</head>
-<body>
-<header class="bar">
-  <a class="brand" href="#">Cloud 66 API <span>v3</span></a>
-  <div class="search" role="search">
-    <input id="search" type="search" placeholder="Search operations, parameters, fields (Ctrl K)" autocomplete="off" spellcheck="false" aria-label="Search the reference" aria-controls="search-results" aria-expanded="false">
-    <ul id="search-results" role="listbox" hidden></ul>
-  </div>
-  <button id="theme" type="button" aria-pressed="false" title="Dark mode">Dark</button>
-</header>
-<main>
-<noscript><p class="noscript">The interactive reference needs JavaScript. The description itself is <a href="openapi.json">openapi.json</a>.</p></noscript>
-<div id="redoc">${outline}</div>
-</main>
-<dialog id="try-it" aria-labelledby="try-it-title"></dialog>
-</body>
-</html>
-`;
-
+// --- write --------------------------------------------------------------------------------------
 rmSync(dist, { recursive: true, force: true });
 mkdirSync(dist, { recursive: true });
-writeFileSync(join(dist, 'index.html'), html);
-copyFileSync(join(here, 'src/browser/app.js'), join(dist, 'app.js'));
-copyFileSync(join(here, 'src/browser/app.css'), join(dist, 'app.css'));
-writeFileSync(join(dist, 'openapi.json'), `${JSON.stringify(site)}\n`);
-writeFileSync(join(dist, 'site-data.json'), `${JSON.stringify(siteData)}\n`);
-// Redoc's sidebar badge loads its logo from cdn.redoc.ly: point it at a local copy so the page
-// makes no request off this machine. The build fails if the bundle changes and the URL moves.
-const REMOTE_LOGO = 'https://cdn.redoc.ly/redoc/logo-mini.svg';
-const LOGO_SVG = '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#0b6bcb" d="M3 1h7l3 3v11H3z"/><path fill="#fff" d="M5 7h6v1H5zm0 2h6v1H5zm0 2h4v1H5z"/></svg>\n';
-const redocSource = readFileSync(redocBundle, 'utf8');
-if (!redocSource.includes(REMOTE_LOGO)) throw new Error(`docs: ${REMOTE_LOGO} not found in ${redocBundle}; check the bundle for remote resources again`);
-writeFileSync(join(dist, 'redoc.standalone.js'), redocSource.split(REMOTE_LOGO).join('redoc-logo.svg'));
-writeFileSync(join(dist, 'redoc-logo.svg'), LOGO_SVG);
+for (const [file, html] of files) writeFileSync(join(dist, file), html);
+writeFileSync(join(dist, 'search-index.json'), JSON.stringify(search.docs));
+writeFileSync(join(dist, 'openapi.json'), `${JSON.stringify(bundle)}\n`);
+writeFileSync(join(dist, 'favicon.svg'), '<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 16 16"><path fill="#0b6bcb" d="M3 1h7l3 3v11H3z"/><path fill="#fff" d="M5 7h6v1H5zm0 2h6v1H5zm0 2h4v1H5z"/></svg>\n');
 writeFileSync(join(dist, '.nojekyll'), '');
-console.log(`docs: packages/docs/dist/index.html (${operations(site).length} operations, ${(html.length / 1024).toFixed(0)} KiB, ${siteData.search.length} search entries) + redoc.standalone.js`);
+await esbuild({
+  entryPoints: [join(here, 'src/browser/app.js')],
+  outdir: dist,
+  bundle: true,
+  splitting: true,
+  format: 'esm',
+  minify: true,
+  target: ['chrome110', 'firefox110', 'safari16'],
+  chunkNames: '[name]-[hash]',
+  logLevel: 'warning',
+});
+const indexKiB = (readFileSync(join(dist, 'index.html')).length / 1024).toFixed(0);
+console.log(`docs: packages/docs/dist/index.html (${ops.length} operations, each on its page, in ${tags.length} tags, ${files.size} pages, index ${indexKiB} KiB, ${search.docs.length} search entries, ${extraGuides.length} guides from packages/docs/guides)`);

@@ -9,6 +9,8 @@ import { repoRoot } from '../lib/spec-index.mjs';
 
 const { createCloud66, createCloud66Client } = await import('cloud66-client');
 const TOKEN = 'fake-bench-token';
+// Issue 21's size goals, in the order of package.json's size-limit entries: core, every method, OAuth.
+const SIZE_GOALS_KB = [6, 8, 1.5];
 const BODY = JSON.stringify({
   response: { uid: '5999b763474b0eafa5fafb64bff0ba80', name: 'bench', environment: 'production', status: 1, health: 3, maintenance_mode: false },
 });
@@ -83,10 +85,14 @@ export async function benchClient() {
   }
 
   console.log('\nBundle sizes (size-limit: with openapi-fetch, minified + gzipped)');
+  // size-limit fails CI past its budget (package.json); the budget may sit above the issue's goal as a
+  // regression guard while the goal is missed, so both are printed.
   const sizes = JSON.parse(execFileSync('pnpm', ['exec', 'size-limit', '--json'], { cwd: join(repoRoot, 'packages/client'), encoding: 'utf8' }));
   const { 'size-limit': budgets } = JSON.parse(readFileSync(join(repoRoot, 'packages/client/package.json'), 'utf8'));
-  for (const size of sizes) {
+  for (const [index, size] of sizes.entries()) {
     const budget = budgets.find((b) => b.name === size.name)?.limit;
-    console.log(`  ${size.name.padEnd(72)} ${(size.size / 1000).toFixed(2)} kB  (goal <= ${budget}) ${size.passed ? 'met' : 'MISSED'}`);
+    const goal = SIZE_GOALS_KB[index];
+    const kB = size.size / 1000;
+    console.log(`  ${size.name.padEnd(72)} ${kB.toFixed(2)} kB  goal <= ${goal} kB: ${kB <= goal ? 'met' : 'MISSED'}  (budget ${budget}: ${size.passed ? 'within' : 'EXCEEDED'})`);
   }
 }

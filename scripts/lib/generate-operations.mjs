@@ -17,54 +17,102 @@ const HEADER = `/**
  */
 `;
 
+const SCHEMA_REF = '#/components/schemas/';
+const ERRATA_URL = 'https://github.com/cloud66-openapi/cloud66-openapi/blob/main/spec/ERRATA.md';
+const refName = (schema) => (schema?.$ref?.startsWith(SCHEMA_REF) ? schema.$ref.slice(SCHEMA_REF.length) : undefined);
+
+/**
+ * Plain types for a method's signature, so that hovering it shows `string` and `StackEnvelope` rather
+ * than the type functions; where the description has no named schema, the type function stays.
+ */
+function plainTypes(op, doc) {
+  const P = JSON.stringify(op.path);
+  const M = JSON.stringify(op.method);
+  const operation = doc.paths[op.path][op.method];
+  const resolve = (p) => (p.$ref ? doc.components.parameters[p.$ref.split('/').pop()] : p);
+  const parameters = [...(doc.paths[op.path].parameters ?? []), ...(operation.parameters ?? [])].map(resolve);
+  const param = (name) => {
+    let schema = parameters.find((p) => p.in === 'path' && p.name === name)?.schema;
+    if (refName(schema)) schema = doc.components.schemas[refName(schema)];
+    const plain = { string: 'string', integer: 'number' }[schema?.type];
+    return plain && !schema.enum ? plain : `PathParam<${P}, ${M}, ${JSON.stringify(name)}>`;
+  };
+  const body = refName(operation.requestBody?.content?.['application/json']?.schema) ?? `Body<${P}, ${M}>`;
+  // The success body: every 2xx answer's JSON schema (an answer without content adds nothing).
+  const ok = Object.entries(operation.responses ?? {}).filter(([status]) => /^2/.test(status)).map(([, r]) => r.content);
+  const named = ok.filter(Boolean).map((content) => (Object.keys(content).join() === 'application/json' ? refName(content['application/json'].schema) : undefined));
+  const result = named.includes(undefined) ? `Result<${P}, ${M}>` : named.length ? [...new Set(named)].join(' | ') : 'undefined';
+  return { param, body, result, models: [...named, body].filter((name) => doc.components.schemas[name]) };
+}
+
+/** The source of packages/client/src/generated/models.ts: every schema of the description by its name. */
+export function generateModels(bundleText) {
+  const doc = JSON.parse(bundleText);
+  const lines = [HEADER, `import type { components } from '../../../../generated/schema';`, ''];
+  for (const [name, schema] of Object.entries(doc.components.schemas)) {
+    // ERRATA rows are linked where the package is published (the tarball has no spec/).
+    const summary = (schema.description ?? '').split('\n')[0].replace(/\*\//g, '*\\/').replace(/ERRATA (E-[A-Z0-9-]+)/g, `[ERRATA $1](${ERRATA_URL})`);
+    if (summary) lines.push(`/** ${summary} */`);
+    lines.push(`export type ${name} = components['schemas'][${JSON.stringify(name)}];`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}
+
 /** The source of packages/client/src/generated/operations.ts. */
 export function generateOperations(bundleText) {
   const doc = JSON.parse(bundleText);
   const operations = listOperations(doc);
   const resources = groupByResource(operations);
   const lines = [HEADER];
-  lines.push(`import type { Cloud66Client } from '../client.js';`);
-  lines.push(`import type { ListItem } from '../helpers.js';`);
-  lines.push(`import { bindResource, type ActionOptions, type Body, type CallOptions, type PathParam, type Result } from '../operations.js';`);
-  lines.push('');
+  const body = [];
+  const models = new Set();
   const interfaces = [];
+  const tables = [];
   for (const [resource, ops] of resources) {
     const typeName = `${resource[0].toUpperCase()}${resource.slice(1)}Resource`;
     interfaces.push([resource, typeName]);
-    lines.push(`/** ${doc.paths[ops[0].path][ops[0].method].tags[0]}: ${ops.length} operations. */`);
-    lines.push(`export interface ${typeName} {`);
+    body.push(`/** ${doc.paths[ops[0].path][ops[0].method].tags[0]}: ${ops.length} operations. */`);
+    body.push(`export interface ${typeName} {`);
     for (const op of ops) {
       const P = JSON.stringify(op.path);
       const M = JSON.stringify(op.method);
-      const args = op.pathParams.map((p) => `${camel(p)}: PathParam<${P}, ${M}, ${JSON.stringify(p)}>`);
-      if (op.body) args.push(`body${op.body === 'optional' ? '?' : ''}: Body<${P}, ${M}>`);
-      const options = `options?: ${op.action ? 'ActionOptions' : 'CallOptions'}<${P}, ${M}>`;
+      const types = plainTypes(op, doc);
+      types.models.forEach((name) => models.add(name));
+      const args = op.pathParams.map((p) => `${camel(p)}: ${types.param(p)}`);
+      if (op.body) args.push(`body${op.body === 'optional' ? '?' : ''}: ${types.body}`);
+      const options = `options?: ${op.action ? 'ActionOptions' : op.actionId ? 'DeployOptions' : 'CallOptions'}<${P}, ${M}>`;
+      const result = op.actionId ? `${types.result} & Waited` : types.result;
       const scope = op.scopes.length ? ` · scope: ${op.scopes.join(', ')}` : '';
-      const doc = `  /** ${op.summary}. \`${op.method.toUpperCase()} ${op.path}\` (${op.operationId})${scope}${op.action ? '. `{ wait: true }` waits for the action to finish.' : ''} */`;
+      const waitDoc = op.actionId ? '. `{ wait: true }` waits for the deployment (its action, when the answer names one).' : op.action ? '. `{ wait: true }` waits for the action to finish.' : '';
+      body.push(`  /** ${op.summary}. \`${op.method.toUpperCase()} ${op.path}\` (${op.operationId})${scope}${waitDoc} */`);
       if (op.paged) {
-        lines.push(doc);
-        lines.push(`  ${op.name}: {`);
-        lines.push(`    (${[...args, options].join(', ')}): Promise<Result<${P}, ${M}>>;`);
-        lines.push(`    /** Every item of every page, fetched as the iteration goes. */`);
-        lines.push(`    all(${[...args, options].join(', ')}): AsyncGenerator<ListItem<${P}>, void, undefined>;`);
-        lines.push('  };');
+        body.push(`  ${op.name}: {`);
+        body.push(`    (${[...args, options].join(', ')}): Promise<${result}>;`);
+        body.push(`    /** Every item of every page, fetched as the iteration goes. */`);
+        body.push(`    all(${[...args, options].join(', ')}): AsyncGenerator<ListItem<${P}>, void, undefined>;`);
+        body.push('  };');
       } else {
-        lines.push(doc);
-        lines.push(`  ${op.name}(${[...args, options].join(', ')}): Promise<Result<${P}, ${M}>>;`);
+        body.push(`  ${op.name}(${[...args, options].join(', ')}): Promise<${result}>;`);
       }
     }
-    lines.push('}');
-    lines.push('');
-    // The runtime table: [method index (get, post, put, delete, patch), path, flags: b body, p paged, a action].
-    lines.push(`/** The ${resource} methods' table, for \`bindResource<${typeName}>(client, ${resource})\`. */`);
-    lines.push(`export const ${resource} = {`);
-    for (const op of ops) {
-      const flags = `${op.body ? 'b' : ''}${op.paged ? 'p' : ''}${op.action ? 'a' : ''}`;
-      lines.push(`  ${op.name}: [${METHOD_INDEX[op.method]}, ${JSON.stringify(op.path)}${flags ? `, '${flags}'` : ''}],`);
-    }
-    lines.push('} as const;');
-    lines.push('');
+    body.push('}');
+    body.push('');
+    tables.push(`  ${resource}: ${JSON.stringify(encodeTable(ops))},`);
+    body.push('');
   }
+  lines.push(`import type { Cloud66Client } from '../client.js';`);
+  lines.push(`import type { ListItem } from '../helpers.js';`);
+  lines.push(`import { bindResources, type ActionOptions, type Waited, type Body, type CallOptions, type DeployOptions, type PathParam, type Result } from '../operations.js';`);
+  lines.push(`import type { ${[...models].sort().join(', ')} } from './models.js';`);
+  lines.push('');
+  lines.push(...body);
+  // One object rather than a constant per resource: its keys are the resource names withOperations needs.
+  lines.push("/** Each resource's methods table, for `bindResource<StacksResource>(client, tables.stacks)`. */");
+  lines.push('export const tables = {');
+  lines.push(...tables);
+  lines.push('};');
+  lines.push('');
   lines.push('/** Every operation of the API as a method, grouped by resource. */');
   lines.push('export interface Cloud66Operations {');
   for (const [resource, typeName] of interfaces) lines.push(`  ${resource}: ${typeName};`);
@@ -72,15 +120,44 @@ export function generateOperations(bundleText) {
   lines.push('');
   lines.push('/** Adds every resource\'s methods to a client made by createCloud66Client. */');
   lines.push('export function withOperations<C extends Cloud66Client>(client: C): C & Cloud66Operations {');
-  lines.push('  return Object.assign(client, {');
-  for (const [resource, typeName] of interfaces) lines.push(`    ${resource}: bindResource<${typeName}>(client, ${resource}),`);
-  lines.push('  });');
+  lines.push('  return bindResources<C, Cloud66Operations>(client, tables);');
   lines.push('}');
   lines.push('');
   lines.push(`/** Operations per resource, for tests and tooling: ${operations.length} in all. */`);
   lines.push(`export const OPERATION_COUNT = ${operations.length};`);
   return lines.join('\n');
 }
+
+/**
+ * A resource's runtime table, decoded by src/operations.ts (decodeTable), as short as gzip allows since
+ * every bundle with the methods carries it. Entries joined by `;`, each `<method><shared><rest>[ flags][=name]`:
+ * - method: get 0, post 1, put 2, delete 3, patch 4;
+ * - shared: how many leading path segments are the previous entry's; rest: the other segments, where
+ *   `{}` stands for `{<previous segment without its s>_id}` (stacks/{} is stacks/{stack_id});
+ * - flags: b takes a body, p paged, a answers an action, d may name an action (async_action_id);
+ * - name: left out when it is the conventional one (conventionalName).
+ */
+export function encodeTable(ops) {
+  let previous = [];
+  const entries = ops.map((op) => {
+    const segments = op.path.split('/').slice(1);
+    let shared = 0;
+    while (shared < previous.length && shared < segments.length && shared < 9 && previous[shared] === segments[shared]) shared++;
+    const rest = segments.slice(shared).map((segment, i) => (segment === idParam(segments[shared + i - 1]) ? '{}' : segment));
+    previous = segments;
+    const method = METHOD_INDEX[op.method];
+    const flags = `${op.body ? 'b' : ''}${op.paged ? 'p' : ''}${op.action ? 'a' : ''}${op.actionId ? 'd' : ''}`;
+    const name = op.name === conventionalName(method, op.path) ? '' : `=${op.name}`;
+    return `${method}${shared}${rest.join('/')}${flags ? ` ${flags}` : ''}${name}`;
+  });
+  return entries.join(';');
+}
+
+/** `{stack_id}` after `stacks`: the path parameter `{}` stands for. */
+const idParam = (segment) => (segment?.endsWith('s') ? `{${segment.slice(0, -1)}_id}` : undefined);
+
+/** list / get / create / update / delete, from the method and whether the path ends at an item. */
+const conventionalName = (method, path) => [path.endsWith('}') ? 'get' : 'list', 'create', 'update', 'delete', 'update'][method];
 
 // Node 20 has no Map.groupBy.
 function groupByResource(operations) {

@@ -3,7 +3,7 @@
 // what CI runs; it is checked here to be the README's test command and to lint and build first.
 // Runs after the main suite (vitest.readme.config.mjs): `pnpm start` rebuilds, `pnpm bench` loads
 // the CPU for two minutes.
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, test } from 'vitest';
 import { repoRoot } from '../../scripts/lib/spec-index.mjs';
@@ -142,8 +142,43 @@ describe('the READMEs\' commands', () => {
   test('pnpm bench prints every figure with its goal', async () => {
     const { code, stdout, stderr } = await sh(find(/^pnpm bench$/)).exited;
     expect(code, stderr).toBe(0);
-    // The size goal is the client's own size-limit budget for its core.
-    const coreLimit = JSON.parse(readFileSync(join(repoRoot, 'packages/client/package.json'), 'utf8'))['size-limit'][0].limit;
-    for (const figure of ['goal >= 95%', `goal <= ${coreLimit}`, 'start time, mock', 'goal: heap kept grows', 'first contentful paint']) expect(stdout).toContain(figure);
-  }, 600_000);
+    // One figure of each part, with the goal its issue sets: the client's overhead and core size
+    // (issue 21), `pnpm start` warm and the soak's 502s (issue 20), the sandbox against Prism alone
+    // (issue 19), the docs' redeploy page on slow 4G (issue 22).
+    const figures = ['goal >= 95%', 'goal <= 6 kB', 'pnpm start, warm', '502s:', 'goal: heap kept grows', 'sandbox vs Prism alone', 'deep link, median of'];
+    for (const figure of figures) expect(stdout).toContain(figure);
+  }, 1_800_000);
+});
+
+// The client README's runnable examples (issue 21): every ```js block of its Errors, Retries, Waiting and
+// Logging sections, run as written by Node against the mock (CLOUD66_API_URL), from a file in the
+// repository so that `cloud66-client` resolves to the built workspace package.
+describe('the client README examples', () => {
+  const CLIENT_SECTIONS = ['Errors', 'Retries', 'Waiting', 'Logging'];
+  const sectionBlocks = (title) => {
+    const text = readme('packages/client/README.md');
+    const section = text.split(/^## /m).find((part) => part.startsWith(`${title}\n`)) ?? '';
+    return [...section.matchAll(/```js\n([\s\S]*?)```/g)].map((m) => m[1]);
+  };
+
+  test.each(CLIENT_SECTIONS)('## %s: its example runs against the mock', async (title) => {
+    const blocks = sectionBlocks(title);
+    expect(blocks.length, `packages/client/README.md has a js example in "## ${title}"`).toBeGreaterThan(0);
+    const { startMock } = await import('cloud66-mock');
+    const mock = await startMock();
+    const file = join(repoRoot, 'packages/client', `.readme-example-${title.toLowerCase()}.mjs`);
+    try {
+      for (const block of blocks) {
+        writeFileSync(file, block);
+        const proc = spawnTagged(process.execPath, [file], { env: { CLOUD66_API_URL: mock.url, CLOUD66_LOG: '' }, cwd: repoRoot });
+        running.push(proc);
+        const { code, stdout, stderr } = await proc.exited;
+        expect(code, `## ${title} example:\n${block}\n${stdout}${stderr}`).toBe(0);
+        expect(stdout.trim().length).toBeGreaterThan(0);
+      }
+    } finally {
+      rmSync(file, { force: true });
+      await mock.stop();
+    }
+  }, 120_000);
 });

@@ -1,8 +1,8 @@
 import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
-import { Cloud66ApiError, readRateLimit, type RateLimit } from './errors.js';
-import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
+import { Cloud66ApiError, Cloud66TokenError, readRateLimit, type Cloud66Error, type RateLimit } from './errors.js';
+import { assertSecureUrl, FetchFailure, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 import { capResponse, DEFAULT_MAX_RESPONSE_BYTES, sendFollowingRedirects } from './transport.js';
 
 export type { paths, components };
@@ -26,10 +26,14 @@ export interface ResponseHookInfo extends RequestHookInfo {
   status: number;
   durationMs: number;
   rateLimit: RateLimit | undefined;
+  /** The response headers (X-Request-Id, rate limits, ...). */
+  headers: Headers;
+  /** The server's X-Request-Id, when it sent one. */
+  requestId: string | undefined;
 }
 export interface ErrorHookInfo extends RequestHookInfo {
-  /** The Cloud66ApiError (non-2xx), Cloud66NetworkError or Cloud66TimeoutError the call ends with. */
-  error: Error;
+  /** The error the call ends with: a Cloud66ApiError (non-2xx), Cloud66NetworkError, Cloud66TimeoutError, ... */
+  error: Cloud66Error;
   durationMs: number;
 }
 
@@ -45,15 +49,37 @@ export interface Cloud66Hooks {
   error?: (info: ErrorHookInfo) => void;
 }
 
+/** Where `CLOUD66_LOG` / `logLevel` send their lines: `console`, pino, winston and the like fit. */
+export interface Cloud66Logger {
+  debug?(message: string): void;
+  info?(message: string): void;
+  warn?(message: string): void;
+}
+
+/** Options of one call (path calls and methods alike); they override the client's. */
+export interface RequestOptions {
+  /** Cancels this call, and any retry it is waiting for. */
+  signal?: AbortSignal;
+  /** Time allowed for each attempt of this call, in milliseconds. */
+  timeoutMs?: number;
+  /** Retries after the first attempt for this call (0: none). */
+  retries?: number;
+  headers?: Record<string, string>;
+}
+
 export interface Cloud66ClientOptions {
   /**
    * OAuth access token or personal access token, sent as `Authorization: Bearer <token>`; or a
-   * function returning one, called before every attempt.
+   * function returning one, called before every attempt. Default: the CLOUD66_TOKEN environment variable.
    */
-  token: TokenSource;
+  token?: TokenSource;
+  /** `info`: one line per call (method, path, status, attempts, duration); `debug`: also each attempt and retry. Default: CLOUD66_LOG, else off (`info` when a logger is given). Never the token. */
+  logLevel?: 'debug' | 'info' | 'off';
+  /** Where log lines go. Default: stderr. */
+  logger?: Cloud66Logger;
   /** Request, response, retry and error hooks (logging, metrics, tracing). */
   hooks?: Cloud66Hooks;
-  /** Defaults to production. Plain http:// is refused except to loopback (such as the mock). */
+  /** Default: CLOUD66_API_URL, else production. Plain http:// is refused except to loopback (such as the mock). */
   baseUrl?: string;
   /**
    * A fetch to use instead of globalThis.fetch (tests, proxies, instrumentation). It gets the
@@ -64,6 +90,7 @@ export interface Cloud66ClientOptions {
   timeoutMs?: number;
   /** Retry settings, or false for none. */
   retry?: RetryOptions | false;
+  /** Your application's name/version, sent before `cloud66-client/<version> node/<version>` in User-Agent (where the runtime lets a client set it). */
   userAgent?: string;
   /** Cancels every request of this client, and any retry it is waiting for. */
   signal?: AbortSignal;
@@ -73,7 +100,7 @@ export interface Cloud66ClientOptions {
   maxResponseBytes?: number;
 }
 
-export type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & { [key: string]: unknown })?] : [Init & { [key: string]: unknown }];
+export type InitParam<Init> = RequiredKeysOf<Init> extends never ? [(Init & RequestOptions & { [key: string]: unknown })?] : [Init & RequestOptions & { [key: string]: unknown }];
 
 /**
  * The success body of an operation: openapi-fetch's `data` type without its Readable<> pass, which
@@ -130,30 +157,58 @@ export async function unwrap<R extends { data?: unknown; error?: unknown }>(call
   return result.data as NonNullable<R['data']>;
 }
 
-export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Client {
-  const { token, hooks = {} } = options;
+// The package version, set by the build (tsup `define`); 'dev' when the sources run directly.
+declare const __CLIENT_VERSION__: string | undefined;
+const VERSION = typeof __CLIENT_VERSION__ == 'string' ? __CLIENT_VERSION__ : 'dev';
+const runtime = (globalThis as { process?: { env?: Record<string, string | undefined>; versions?: { node?: string } } }).process;
+
+/** Why a token cannot be sent, or undefined when it can. Never says the token itself. */
+const tokenProblem = (token: unknown) =>
+  typeof token != 'string' || !token.trim()
+    ? 'is empty: pass `token` or set CLOUD66_TOKEN'
+    : /^(undefined|null)$/.test(token)
+      ? `is the text "${token}": a variable was not set`
+      : /^bearer\s/i.test(token)
+        ? 'starts with "Bearer ": pass the token alone'
+        : /[^\x21-\x7e]/.test(token)
+          ? 'has a space or a character a header cannot carry'
+          : undefined;
+
+export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66Client {
+  const env = runtime?.env ?? {};
+  const { hooks = {} } = options;
+  const token = options.token ?? env.CLOUD66_TOKEN;
   const provider = typeof token === 'function' ? token : undefined;
-  if (!provider && !String(token ?? '').trim()) throw new TypeError('cloud66-client: a token is required');
-  const baseUrl = options.baseUrl ?? PRODUCTION_BASE_URL;
+  const problem = !provider && tokenProblem(token);
+  if (problem) throw new Cloud66TokenError(`cloud66-client: the token ${problem}`);
+  const baseUrl = options.baseUrl ?? env.CLOUD66_API_URL ?? PRODUCTION_BASE_URL;
   assertSecureUrl(baseUrl);
-  const policy = { timeoutMs: options.timeoutMs ?? 30_000, retry: options.retry ?? {}, onRetry: (info: RetryInfo) => emit('retry', info) };
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-  validateOptions(policy.retry, { timeoutMs: policy.timeoutMs, maxResponseBytes });
-  // Every token used so far, as sent and URL-encoded, is cut out of error messages and bodies.
+  const timeoutMs = options.timeoutMs ?? 30_000;
+  validateOptions(options.retry ?? {}, { timeoutMs, maxResponseBytes });
+  const level = options.logLevel ?? env.CLOUD66_LOG ?? (options.logger && 'info');
+  const log = level == 'debug' || level == 'info' ? (options.logger ?? consoleLogger) : undefined;
+  const debug = level == 'debug' ? log : undefined;
+  const policy = {
+    timeoutMs,
+    retry: options.retry ?? {},
+    onRetry: (info: RetryInfo) => (emit('retry', info), debug?.debug?.(`cloud66 ${info.operation} retry after attempt ${info.attempt} (${info.reason}) in ${Math.round(info.delayMs)} ms`)),
+  };
+  // The token (as sent and URL-encoded) is cut out of what the server sends back. Only the exact
+  // token, and only one long enough not to match ordinary words or error ids.
   const secrets = new Set<string>();
   const remember = (value: string) => {
-    secrets.add(value);
-    secrets.add(encodeURIComponent(value));
+    if (value.length > 7) secrets.add(value).add(encodeURIComponent(value));
     return value;
   };
-  if (!provider) remember(String(token));
+  if (!provider) remember(token as string);
   const redact = (text: string) => {
     for (const secret of secrets) text = text.split(secret).join('***');
     return text;
   };
   const form = options.bodyEncoding === 'form';
   const baseFetch = options.fetch ?? ((request: Request, init: RequestInit) => globalThis.fetch(request, init));
-  const observed = hooks.request || hooks.response;
+  const observed = hooks.request || hooks.response || debug;
   const clientSignals = options.signal ? [options.signal] : [];
   // A hook that throws must not break the request it observes.
   const emit = <K extends keyof Cloud66Hooks>(name: K, info: Parameters<NonNullable<Cloud66Hooks[K]>>[0]) => {
@@ -161,77 +216,125 @@ export function createCloud66Client(options: Cloud66ClientOptions): Cloud66Clien
       hooks[name]?.(info as never);
     } catch {}
   };
+  // Browsers refuse to set User-Agent (and a cross-origin one would need CORS): only where there is node.
+  const node = runtime?.versions?.node;
+  const userAgent = node ? `${options.userAgent ? `${options.userAgent} ` : ''}cloud66-client/${VERSION} node/${node}` : options.userAgent;
 
   const raw = createClient<paths>({
     baseUrl,
     headers: {
       ...(provider ? {} : { Authorization: `Bearer ${token}` }),
-      ...(options.userAgent ? { 'User-Agent': options.userAgent } : {}),
+      ...(userAgent ? { 'User-Agent': userAgent } : {}),
     },
     // Redirects are followed by sendFollowingRedirects, so each hop is checked.
     redirect: 'manual',
     fetch: (request: Request) => transport(request),
   });
+  const send = async (hop: Request, signal?: AbortSignal) => {
+    try {
+      return await baseFetch(hop, { signal });
+    } catch (error) {
+      throw new FetchFailure(error, new URL(hop.url).host);
+    }
+  };
   // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
   // The attempt's signal goes to fetch, not onto openapi-fetch's Request: fetch() builds its own
   // Request from both anyway, so the signal costs nothing extra there.
   const transport = async (request: Request, signal?: AbortSignal, attempt?: RequestHookInfo) => {
     if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
-    if (provider) request.headers.set('Authorization', `Bearer ${remember(await provider())}`);
-    const exchange = async () => capResponse(await sendFollowingRedirects(request, (hop) => baseFetch(hop, { signal })), maxResponseBytes);
+    if (provider) request.headers.set('Authorization', `Bearer ${await provided(attempt?.operation ?? request.method)}`);
+    const exchange = async () => capResponse(await sendFollowingRedirects(request, (hop) => send(hop, signal)), maxResponseBytes);
     if (!observed || !attempt) return exchange();
     emit('request', attempt);
     const started = Date.now();
     const response = await exchange();
-    emit('response', { ...attempt, status: response.status, durationMs: Date.now() - started, rateLimit: readRateLimit(response.headers) });
+    const { headers, status } = response;
+    const info = { ...attempt, status, durationMs: Date.now() - started, rateLimit: readRateLimit(headers), headers, requestId: headers.get('x-request-id') ?? undefined };
+    emit('response', info);
+    debug?.debug?.(`cloud66 ${info.operation} attempt ${info.attempt}: ${info.status} in ${info.durationMs} ms`);
     return response;
+  };
+  // A provider that throws, or gives something unsendable, fails the call at once: a retry would not help.
+  const provided = async (operation: string) => {
+    let value: unknown;
+    try {
+      value = await (provider as () => string | Promise<string>)();
+    } catch (cause) {
+      throw new Cloud66TokenError(`${operation}: the token provider failed: ${redact(String((cause as Error)?.message ?? cause))}`, { cause });
+    }
+    const why = tokenProblem(value);
+    if (why) throw new Cloud66TokenError(`${operation}: the token provider's token ${why}`);
+    return remember(value as string);
   };
 
   const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') =>
-    async (path: string, init?: Record<string, unknown> & { signal?: AbortSignal }) => {
+    async (path: string, init?: Record<string, unknown> & RequestOptions) => {
       const operation = `${method} ${path}`;
-      const send = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-      const { signal: callerSignal, ...rest } = init ?? {};
-      const signals = callerSignal ? [callerSignal as AbortSignal, ...clientSignals] : clientSignals;
+      const request = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+      const { signal: callerSignal, timeoutMs: callTimeout, retries, ...rest } = init ?? {};
       const started = Date.now();
-      let attempts = 0;
-      const failed = (error: Error) => (emit('error', { operation, method, attempt: attempts, error, durationMs: Date.now() - started }), error);
+      const failed = <E extends Cloud66Error>(error: E) => {
+        emit('error', { operation, method, attempt: error.attempts ?? 1, error, durationMs: Date.now() - started });
+        log?.warn?.(`cloud66 ${error.message}`);
+        return error;
+      };
       // Success bodies are read as text and parsed here, so a malformed one becomes an API error
       // with its status instead of a bare SyntaxError.
       let result;
       try {
-        result = await withRetries(policy, method, operation, signals, (signal) => {
-          const attempt = ++attempts;
-          return send(path, {
-            parseAs: 'text',
-            ...(form && init?.body !== undefined && formEncoded),
-            ...rest,
-            fetch: (request: Request) => transport(request, signal, { operation, method, attempt }),
-          });
-        });
+        result = await withRetries(
+          callTimeout === undefined && retries === undefined
+            ? policy
+            : { ...policy, timeoutMs: callTimeout ?? timeoutMs, retry: retries === undefined ? policy.retry : { ...policy.retry, retries } },
+          method,
+          operation,
+          callerSignal ? [callerSignal, ...clientSignals] : clientSignals,
+          (signal, attempt) =>
+            request(path, {
+              parseAs: 'text',
+              ...(form && init?.body !== undefined && formEncoded),
+              ...rest,
+              fetch: (request: Request) => transport(request, signal, { operation, method, attempt }),
+            }),
+          started,
+          init?.parseAs == 'stream',
+        );
       } catch (error) {
-        throw failed(error as Error);
+        throw failed(error as Cloud66Error);
       }
-      const { response } = result;
-      const rateLimit = readRateLimit(response.headers);
-      const fail = (body: unknown) => {
-        const error = new Cloud66ApiError({ status: response.status, operation, body, headers: response.headers, redact });
-        return { error: failed(error), response, rateLimit };
-      };
+      const { response, attempts } = result;
+      const fail = (body: unknown) =>
+        new CallResult(response, undefined, failed(Cloud66ApiError.from({ status: response.status, operation, body, headers: response.headers, redact, attempts, durationMs: Date.now() - started })));
       if (!response.ok) return fail(result.error);
       let data = result.data;
-      if (!init?.parseAs && typeof data === 'string') {
+      if (!init?.parseAs && typeof data == 'string') {
         try {
           data = data === '' ? undefined : JSON.parse(data);
         } catch {
           return fail(data);
         }
       }
-      return { data, response, rateLimit };
+      log?.info?.(`cloud66 ${operation} ${response.status} in ${Date.now() - started} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
+      return new CallResult(response, data);
     };
 
   return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH'), raw } as unknown as Cloud66Client;
 }
+
+/** What a path call resolves to; `rateLimit` is read from the headers only when asked for. */
+class CallResult {
+  constructor(
+    readonly response: Response,
+    readonly data?: unknown,
+    readonly error?: Cloud66ApiError,
+  ) {}
+  get rateLimit() {
+    return readRateLimit(this.response.headers);
+  }
+}
+
+// Logs go to stderr, so a script's own output on stdout stays clean.
+const consoleLogger: Cloud66Logger = { debug: console.error, info: console.error, warn: console.error };
 
 /**
  * Options that would make timers or limits misbehave (NaN, Infinity, negatives, overflow) are

@@ -5,10 +5,12 @@ import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { PathsWithMethod } from 'openapi-typescript-helpers';
 import type { paths } from '../../../generated/schema';
 import { unwrap, type AsyncAction, type Cloud66Client, type InitParam, type Schemas } from './client.js';
-import { Cloud66ActionFailedError, Cloud66TimeoutError } from './errors.js';
+import { Cloud66AbortError, Cloud66ActionFailedError, Cloud66TimeoutError } from './errors.js';
 import { sleep } from './retry.js';
 
 const ACTION_PATH = '/stacks/{stack_id}/actions/{action_id}';
+const DEPLOYMENTS_PATH = '/stacks/{stack_id}/deployments';
+type Deployment = Schemas['Deployment'];
 
 type Json200<T> = T extends { responses: { 200: { content: { 'application/json': infer B } } } } ? B : never;
 type Page = { response: unknown[]; pagination: unknown };
@@ -20,12 +22,44 @@ export type ListPath = { [P in PathsWithMethod<paths, 'get'>]: [Extract<Json200<
 export type ListItem<P extends ListPath> = Extract<Json200<paths[P]['get']>, Page> extends { response: (infer I)[] } ? I : never;
 type ListInit<P extends ListPath> = InitParam<MaybeOptionalInit<paths[P], 'get'>>;
 
-export interface WaitOptions {
-  /** Time between polls. Default 15 s, as the official Go client. */
+export interface WaitOptions<State = AsyncAction> {
+  /** The first pause between polls; each next one is 1.5 times longer, up to maxIntervalMs. Default 2 s. */
   intervalMs?: number;
-  /** Give up after this long. Default 10 minutes, as the official Go client. */
+  /** The longest pause between polls. Default 15 s, as the official Go client. */
+  maxIntervalMs?: number;
+  /** Give up after this long (Cloud66TimeoutError). Default 10 minutes, as the official Go client. */
   timeoutMs?: number;
+  /** Stops waiting at once, during a poll or a pause (Cloud66AbortError). */
   signal?: AbortSignal;
+  /** Called after each poll with what it read: the action (or the deployment) as it stands. */
+  onProgress?: (state: State) => void;
+}
+
+/**
+ * Polls `read` until `done` says its state is final, pausing with backoff between polls, within
+ * `timeoutMs`, and stopping at once when `signal` aborts.
+ */
+async function poll<T>(what: string, wait: WaitOptions<T>, read: (signal: AbortSignal | undefined) => Promise<T | undefined>, done: (state: T) => boolean): Promise<T> {
+  const timeoutMs = wait.timeoutMs ?? 600_000;
+  const started = Date.now();
+  const signals = wait.signal ? [wait.signal] : [];
+  let pause = wait.intervalMs ?? 2_000;
+  for (let polls = 1; ; polls++) {
+    const state = await read(wait.signal);
+    if (state !== undefined) {
+      wait.onProgress?.(state);
+      if (done(state)) return state;
+    }
+    const left = timeoutMs - (Date.now() - started);
+    const so = { operation: what, attempts: polls, durationMs: Date.now() - started };
+    if (left <= 0) throw new Cloud66TimeoutError({ ...so, timeoutMs, what: ' waiting' });
+    try {
+      await sleep(Math.min(pause, left), signals);
+    } catch (cause) {
+      throw new Cloud66AbortError({ ...so, cause });
+    }
+    pause = Math.min(pause * 1.5, wait.maxIntervalMs ?? 15_000);
+  }
 }
 
 /** Every item of every page of a list, following `pagination.next`. */
@@ -54,20 +88,32 @@ export async function listAll<P extends ListPath>(client: Cloud66Client, path: P
 
 /** Polls an asynchronous action until `finished_at` is set; rejects if it failed or took too long. */
 export async function waitForAction(client: Cloud66Client, stackId: string, actionId: number, wait: WaitOptions = {}): Promise<AsyncAction> {
-  const intervalMs = wait.intervalMs ?? 15_000;
-  const timeoutMs = wait.timeoutMs ?? 600_000;
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const envelope = (await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, action_id: actionId } }, signal: wait.signal }))) as Schemas['AsyncActionEnvelope'];
-    const action = envelope.response;
-    if (action.finished_at) {
-      if (action.finished_success === false) throw new Cloud66ActionFailedError(action);
-      return action;
-    }
-    const left = deadline - Date.now();
-    if (left <= 0) throw new Cloud66TimeoutError(`GET ${ACTION_PATH} (waiting for action ${actionId})`, timeoutMs);
-    await sleep(Math.min(intervalMs, left), wait.signal ? [wait.signal] : []);
-  }
+  const action = await poll(
+    `waiting for action ${actionId} of stack ${stackId}`,
+    wait,
+    async (signal) => ((await unwrap(client.GET(ACTION_PATH, { params: { path: { stack_id: stackId, action_id: actionId } }, signal }))) as Schemas['AsyncActionEnvelope']).response,
+    (action) => Boolean(action.finished_at),
+  );
+  if (action.finished_success === false) throw new Cloud66ActionFailedError(action);
+  return action;
+}
+
+/**
+ * Waits for the deployment a redeploy started at `since` (epoch ms) when its answer named no action:
+ * polls the stack's deployments for one started since then (a minute's clock skew allowed) until it
+ * is no longer deploying. Resolves with it; its `outcome` says how it went.
+ */
+export async function waitForDeployment(client: Cloud66Client, stackId: string, since: number, wait: WaitOptions<Deployment> = {}): Promise<Deployment> {
+  return poll(
+    `waiting for the deployment of stack ${stackId}`,
+    wait,
+    async (signal) => {
+      const page = (await unwrap(client.GET(DEPLOYMENTS_PATH, { params: { path: { stack_id: stackId } }, signal }))) as Schemas['DeploymentPage'];
+      const started = (d: Deployment) => Date.parse(d.started_at ?? '') || 0;
+      return page.response.filter((d) => started(d) >= since - 60_000).sort((a, b) => started(b) - started(a))[0];
+    },
+    (deployment) => !deployment.is_deploying,
+  );
 }
 
 /** The helpers bound to one client (what createCloud66 adds). */

@@ -1,6 +1,6 @@
 // OAuth2 authorization-code flow as the seeds describe it (GET /oauth/authorize, POST /oauth/token).
 // Runs in browsers and Node: URLSearchParams does the parameter encoding, Web Crypto the state.
-import { assertSecureUrl } from './retry.js';
+import { secureUrl } from './secure-url.js';
 
 /** Where Cloud 66's OAuth endpoints live (not under /api/3). */
 export const OAUTH_BASE_URL = 'https://app.cloud66.com';
@@ -77,7 +77,7 @@ export function authorizationUrl(options: AuthorizationUrlOptions): string {
  * form-encoded one the seeds show as the default. The secret and the code never appear in errors.
  */
 export async function exchangeCode(options: ExchangeCodeOptions): Promise<OAuthToken> {
-  const url = assertSecureUrl(new URL('/oauth/token', options.baseUrl ?? OAUTH_BASE_URL).href);
+  const url = secureUrl(new URL('/oauth/token', options.baseUrl ?? OAUTH_BASE_URL).href, (message) => new Cloud66OAuthError(0, 'insecure_url', message));
   const body = new URLSearchParams({
     grant_type: 'authorization_code',
     code: options.code,

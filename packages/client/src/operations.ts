@@ -3,8 +3,8 @@
 // table into methods. Methods return the success body and throw Cloud66ApiError otherwise.
 import type { HttpMethod } from 'openapi-typescript-helpers';
 import type { paths } from '../../../generated/schema';
-import { unwrap, type Cloud66Client, type SuccessData } from './client.js';
-import { paginate, waitForAction, type WaitOptions } from './helpers.js';
+import type { AsyncAction, Cloud66Client, RequestOptions, Schemas, SuccessData } from './client.js';
+import { paginate, waitForAction, waitForDeployment, type WaitOptions } from './helpers.js';
 
 type Op<P extends keyof paths, M extends HttpMethod> = M extends keyof paths[P] ? paths[P][M] : never;
 
@@ -19,10 +19,8 @@ type Data<P extends keyof paths, M extends HttpMethod> = Exclude<SuccessData<Op<
 /** The success body of `M P` (undefined for an empty one). */
 export type Result<P extends keyof paths, M extends HttpMethod> = [Data<P, M>] extends [never] ? undefined : Data<P, M>;
 
-export interface CallOptions<P extends keyof paths, M extends HttpMethod> {
+export interface CallOptions<P extends keyof paths, M extends HttpMethod> extends RequestOptions {
   query?: Query<P, M>;
-  headers?: Record<string, string>;
-  signal?: AbortSignal;
 }
 
 export interface ActionOptions<P extends keyof paths, M extends HttpMethod> extends CallOptions<P, M> {
@@ -30,45 +28,98 @@ export interface ActionOptions<P extends keyof paths, M extends HttpMethod> exte
   wait?: boolean | WaitOptions;
 }
 
-/** [method index: get, post, put, delete, patch; path; flags: b takes a body, p paged, a answers an action]. */
+export interface DeployOptions<P extends keyof paths, M extends HttpMethod> extends CallOptions<P, M> {
+  /**
+   * Wait for the deployment: for the action the answer names (`async_action_id`), else for the
+   * stack's new deployment (waitForDeployment). The answer then also carries `action` or `deployment`.
+   */
+  wait?: boolean | WaitOptions<AsyncAction | Schemas['Deployment']>;
+}
+
+/** What a redeploy with `{ wait }` adds to its answer: the finished action, or the finished deployment. */
+export interface Waited {
+  action?: AsyncAction;
+  deployment?: Schemas['Deployment'];
+}
+
+/**
+ * A resource's methods table, as generated (scripts/lib/generate-operations.mjs, encodeTable): entries
+ * joined by `;`, each `<method><shared><rest>[ flags][=name]`. Method: get 0, post 1, put 2, delete 3,
+ * patch 4; shared: leading path segments taken from the previous entry; rest: the other segments, `{}`
+ * standing for `{<previous segment without its s>_id}`; flags: b takes a body, p paged, a answers an
+ * action, d may name an action by `async_action_id`; name: list/get/create/update/delete when left out.
+ */
+export type OperationTable = string;
+/** @deprecated The 2.x table entry: [method index, path, flags]. Tables are strings now (OperationTable). */
 export type OperationEntry = readonly [0 | 1 | 2 | 3 | 4, string, string?];
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
 type AnyCall = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown }>;
+type Answer = { response?: { id?: number; resource_id?: string; finished_at?: unknown; async_action_id?: number | null } } | undefined;
+
+/** [name, method index, path, flags] of each entry of a table. */
+function decodeTable(table: OperationTable): [string, number, string, string][] {
+  let previous: string[] = [];
+  return table.split(';').map((entry) => {
+    const [, method, shared, rest, flags, name] = /^(\d)(\d)([^ =]*) ?(\w*)=?(\w*)$/.exec(entry)!;
+    const segments = previous.slice(0, +shared!);
+    for (const segment of rest!.split('/')) if (segment) segments.push(segment == '{}' ? `{${segments.at(-1)!.slice(0, -1)}_id}` : segment);
+    previous = segments;
+    const path = `/${segments.join('/')}`;
+    return [name || [path.endsWith('}') ? 'get' : 'list', 'create', 'update', 'delete', 'update'][+method!]!, +method!, path, flags!];
+  });
+}
 
 /** Methods for one resource's table: `bindResource<StacksResource>(client, stacks)`. */
-export function bindResource<R>(client: Cloud66Client, table: Record<string, OperationEntry>): R {
+export function bindResource<R>(client: Cloud66Client, table: OperationTable | Record<string, OperationEntry>): R {
   const resource: Record<string, unknown> = {};
-  for (const name in table) {
-    const [index, path, flags = ''] = table[name]!;
+  const entries = decodeTable(typeof table == 'string' ? table : Object.entries(table).map(([name, [index, path, flags = '']]) => `${index}0${path.slice(1)} ${flags}=${name}`).join(';'));
+  for (const [name, index, path, flags] of entries) {
+    const send = client[METHODS[index as 0]] as unknown as AnyCall;
     const names = path.match(/[^{}]+(?=})/g) ?? [];
     const hasBody = flags.includes('b');
     // Positional path parameters, then the body where there is one, then the options.
     const request = (args: unknown[]) => {
       const params: Record<string, unknown> = {};
       names.forEach((key, i) => (params[key] = args[i]));
-      const options = (args[names.length + +hasBody] ?? {}) as ActionOptions<never, never>;
-      // Headers only when given: an undefined `headers` would replace the form encoding's Content-Type.
-      const init = { params: { path: params, query: options.query }, body: hasBody ? args[names.length] : undefined, ...(options.headers && { headers: options.headers }), signal: options.signal };
-      return { init, options, params };
+      const options = args[names.length + +hasBody] as ActionOptions<never, never> | undefined;
+      // Without options (the usual call) no object is spread.
+      const init: Record<string, unknown> = options ? { ...options, query: undefined, wait: undefined } : {};
+      init.params = { path: params, query: options?.query };
+      if (hasBody) init.body = args[names.length];
+      return { init, wait: options?.wait, stackId: params.stack_id as string };
     };
     const method = async (...args: unknown[]) => {
-      const { init, options, params } = request(args);
-      const data = await unwrap((client[METHODS[index]] as unknown as AnyCall)(path, init));
-      const action = (data as { response?: { id?: number; resource_id?: string; finished_at?: unknown } } | undefined)?.response;
+      const { init, wait, stackId } = request(args);
+      const started = Date.now();
+      const { data, error } = (await send(path, init)) as { data?: Record<string, unknown>; error?: unknown };
+      if (error !== undefined) throw error;
+      if (!wait) return data;
+      // The caller's signal stops the waiting too, unless the wait options bring their own.
+      const waitOptions: WaitOptions<any> = { signal: init.signal as AbortSignal | undefined, ...(wait === true ? {} : wait) };
+      const answer = (data as Answer)?.response;
+      if (flags.includes('d')) {
+        const id = answer?.async_action_id;
+        return typeof id == 'number'
+          ? { ...data, action: await waitForAction(client, stackId, id, waitOptions) }
+          : { ...data, deployment: await waitForDeployment(client, stackId, started, waitOptions) };
+      }
       // An operation whose answer may be an action or, in an older documented shape, something else (the
       // variable itself, an acknowledgement) waits only when an action came back.
-      if (flags.includes('a') && options.wait && action && typeof action.id === 'number' && 'finished_at' in action) {
-        // A new stack's action names the stack it creates; every other action path has its stack.
-        const stackId = (params.stack_id ?? action.resource_id) as string;
-        const wait = options.wait === true ? { signal: options.signal } : options.wait;
-        return { ...data, response: await waitForAction(client, stackId, action.id, wait) };
-      }
-      return data;
+      // A new stack's action names the stack it creates; every other action path has its stack.
+      return flags.includes('a') && typeof answer?.id == 'number' && 'finished_at' in answer
+        ? { ...data, response: await waitForAction(client, stackId ?? answer.resource_id, answer.id, waitOptions) }
+        : data;
     };
     if (flags.includes('p')) method.all = (...args: unknown[]) => paginate(client, path as never, request(args).init as never);
     resource[name] = method;
   }
   return resource as R;
+}
+
+/** Every resource's methods on `client`: `bindResources(client, { stacks, servers })`. */
+export function bindResources<C extends Cloud66Client, T>(client: C, tables: Record<string, OperationTable>): C & T {
+  for (const name in tables) (client as Record<string, unknown>)[name] = bindResource(client, tables[name]!);
+  return client as C & T;
 }

@@ -1,11 +1,15 @@
-import { Cloud66NetworkError, Cloud66RefusedError, Cloud66TimeoutError } from './errors.js';
+import { Cloud66AbortError, Cloud66Error, Cloud66NetworkError, Cloud66RefusedError, Cloud66TimeoutError, parseRetryAfter } from './errors.js';
+
+import { secureUrl } from './secure-url.js';
+
+export { parseRetryAfter };
 
 export interface RetryOptions {
   /** Retries after the first attempt. Default 3. */
   retries?: number;
   /** Backoff before the first retry; doubles each time, with jitter. Default 500 ms. */
   minDelayMs?: number;
-  /** Longest single wait; a longer Retry-After is cut to it. Default 30 s. */
+  /** Longest single wait. A Retry-After longer than this is not waited for: the call fails at once, the wait in its error. Default 30 s. */
   maxDelayMs?: number;
   /** No retry is started whose wait would end later than this after the first attempt. Default 60 s. */
   maxElapsedMs?: number;
@@ -23,28 +27,23 @@ export interface RetryInfo {
   reason: string;
 }
 
-// The client sends only GET, POST, PUT and DELETE.
-const SAFE_TO_REPEAT = /^(GET|PUT|DELETE)$/;
+// Methods that may be sent twice (RFC 9110 §9.2.2). PATCH and POST are not.
+const IDEMPOTENT = /^(GET|PUT|DELETE|HEAD|OPTIONS)$/;
+// Statuses worth repeating an idempotent call for: the server may answer differently next time.
+const TRANSIENT = /^(408|500|502|503|504)$/;
 // Errors that mean the request never left this machine, so even a POST may be sent again.
 const NEVER_SENT = /^(ECONNREFUSED|ENOTFOUND|EAI_AGAIN)$/;
 const TIMEOUT = Symbol('timeout');
-const noop = () => {};
-
-const LOOPBACK = /^(localhost|127(\.\d{1,3}){3}|\[::1\])$/i;
 
 /** Refuses plain http:// anywhere but loopback: the bearer token would travel in clear. */
-export function assertSecureUrl(address: string): URL {
-  const url = new URL(address);
-  const { protocol, hostname } = url;
-  if (protocol === 'https:' || (protocol === 'http:' && LOOPBACK.test(hostname))) return url;
-  throw new Cloud66RefusedError('insecure_url', `refusing to send the token to ${protocol}//${hostname}: https only (http to loopback)`);
-}
+export const assertSecureUrl = (address: string): URL => secureUrl(address, (message) => new Cloud66RefusedError('insecure_url', message));
 
-export function parseRetryAfter(value: string | null, now = Date.now()): number | undefined {
-  if (!value) return undefined;
-  // delta-seconds or an HTTP date (RFC 9110 §10.2.3)
-  const ms = isFinite(+value) ? +value * 1000 : Date.parse(value) - now;
-  return ms >= 0 ? ms : ms < 0 ? 0 : undefined;
+/** What fetch itself threw (so the request may not have reached the server), with the host it went to. */
+export class FetchFailure {
+  constructor(
+    readonly cause: unknown,
+    readonly host: string,
+  ) {}
 }
 
 const errorCode = (error: unknown): string | undefined => {
@@ -55,7 +54,6 @@ const errorCode = (error: unknown): string | undefined => {
 
 /** Calls `onAbort` when any of `signals` aborts; returns the function that stops listening. */
 function listen(signals: AbortSignal[], onAbort: (reason: unknown) => void): () => void {
-  if (!signals.length) return noop;
   const handler = (event: Event) => onAbort((event.target as AbortSignal).reason);
   for (const s of signals) s.addEventListener('abort', handler, { once: true });
   return () => {
@@ -79,6 +77,39 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   });
 }
 
+type Timer = ReturnType<typeof setTimeout> & { ref?(): void; unref?(): void };
+type Slot = { ends: number; running: Set<AbortController>; timer: Timer };
+const slots = new Map<number, Slot>();
+
+/**
+ * The timeout controller of an attempt that has no caller's signal. A timer per attempt was a tenth
+ * of a call's cost, so attempts share one timer per timeout and slot of start times (an eighth of the
+ * timeout, at most 1 s): each attempt still times out between `ms` and `ms` + the slot after it
+ * started. Each attempt has its own controller, and the timer aborts only those still running, so a
+ * finished attempt is never aborted, nor any request but the late ones. The slot is measured on the
+ * monotonic clock: a wall clock set back cannot keep a fired slot open. The timer holds a Node
+ * process open only while one of its attempts runs. `release` says the attempt is over.
+ */
+function slotTimeout(ms: number): [AbortController, () => void] {
+  const now = performance.now();
+  let slot = slots.get(ms);
+  if (!slot || now >= slot.ends) {
+    const width = Math.min(1000, ms / 8);
+    const running = new Set<AbortController>();
+    const timer: Timer = setTimeout(() => {
+      if (slots.get(ms) == slot) slots.delete(ms);
+      for (const late of running) late.abort(TIMEOUT);
+    }, ms + width);
+    timer.unref?.();
+    slots.set(ms, (slot = { ends: now + width, running, timer }));
+  }
+  const joined = slot;
+  const controller = new AbortController();
+  if (!joined.running.size) joined.timer.ref?.();
+  joined.running.add(controller);
+  return [controller, () => joined.running.delete(controller) && !joined.running.size && joined.timer.unref?.()];
+}
+
 export interface AttemptPolicy {
   timeoutMs: number;
   retry: RetryOptions | false;
@@ -88,73 +119,102 @@ export interface AttemptPolicy {
 
 /**
  * Runs `attempt` (one openapi-fetch call, so one Request per attempt and no cloning) with a timeout
- * per attempt and the caller's signals, and repeats it only where that is safe: GET/PUT/DELETE, or
- * any method whose request never left this machine.
+ * per attempt and the caller's signals, and repeats it where that is safe: idempotent methods after a
+ * transient status or a network failure, any method after a throttle (it never ran) or when the
+ * request never left this machine. `attempts` on the result says how many were made. `own` asks for
+ * a timeout signal of the call's own (a streamed body is read after the attempt returns).
  */
-export async function withRetries<R extends { response: Response; error?: unknown }>(
+export async function withRetries<R extends { response: Response; error?: unknown; attempts?: number }>(
   policy: AttemptPolicy,
   method: string,
   operation: string,
   callerSignals: AbortSignal[],
-  attempt: (signal: AbortSignal) => Promise<R>,
-): Promise<R> {
-  const retry = policy.retry || undefined;
-  const retries = retry ? (retry.retries ?? 3) : 0;
-  const minDelay = retry?.minDelayMs ?? 500;
-  const maxDelay = retry?.maxDelayMs ?? 30_000;
-  const maxElapsed = retry?.maxElapsedMs ?? 60_000;
-  const repeatable = SAFE_TO_REPEAT.test(method);
-  const started = Date.now();
-
-  // Whether to retry after attempt `n` failed, and how long to wait first.
-  const plan = (n: number, reason: string, retryAfterMs?: number): number | undefined => {
-    if (n > retries) return undefined;
-    const backoff = Math.min(maxDelay, minDelay * 2 ** (n - 1));
-    // Retry-After is clamped into [minDelay, maxDelay]: 0, past or negative values still wait the
-    // minimum backoff, and a huge one cannot stall the caller.
-    const delay = retryAfterMs !== undefined ? Math.min(maxDelay, Math.max(minDelay, retryAfterMs)) : backoff / 2 + (Math.random() * backoff) / 2;
-    if (Date.now() - started + delay > maxElapsed) return undefined;
-    const info = { operation, attempt: n, delayMs: delay, reason };
-    retry?.onRetry?.(info);
-    policy.onRetry?.(info);
-    return delay;
-  };
-
+  attempt: (signal: AbortSignal, n: number) => Promise<R>,
+  started = Date.now(),
+  own?: boolean,
+): Promise<R & { attempts: number }> {
+  const { timeoutMs } = policy;
   for (let n = 1; ; n++) {
-    for (const s of callerSignals) s.throwIfAborted();
-    const controller = new AbortController();
-    const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
-    const timer = setTimeout(() => controller.abort(TIMEOUT), policy.timeoutMs);
     let result: R | undefined;
     let failure: unknown;
-    try {
-      result = await attempt(controller.signal);
-    } catch (error) {
-      failure = error;
-    } finally {
+    let signal: AbortSignal;
+    if (callerSignals.length || own) {
+      const controller = new AbortController();
+      signal = controller.signal;
+      const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
+      const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
+      // Nothing is sent once a caller's signal has aborted: the failure path below says so.
+      if (!callerSignals.some((s) => s.aborted)) {
+        try {
+          result = await attempt(signal, n);
+        } catch (error) {
+          failure = error;
+        }
+      }
       clearTimeout(timer);
       stopListening();
-    }
-
-    let delay: number | undefined;
-    if (!result) {
-      for (const s of callerSignals) s.throwIfAborted();
-      if (failure instanceof Cloud66RefusedError) throw failure;
-      const timedOut = controller.signal.reason === TIMEOUT;
-      const code = errorCode(failure);
-      const mayRepeat = repeatable || (!timedOut && NEVER_SENT.test(code ?? ''));
-      delay = mayRepeat ? plan(n, timedOut ? 'timeout' : (code ?? 'network error')) : undefined;
-      if (delay === undefined) {
-        throw timedOut ? new Cloud66TimeoutError(operation, policy.timeoutMs) : new Cloud66NetworkError(operation, code, n);
-      }
     } else {
-      const { response, error } = result;
-      const { status } = response;
-      // A 503 is "throttled" or "not_implemented"; the latter will not change on a retry.
-      if (!repeatable || !(status === 408 || status === 429 || (status === 503 && (error as { error?: unknown })?.error !== 'not_implemented'))) return result;
-      delay = plan(n, `${status}`, parseRetryAfter(response.headers.get('retry-after')));
-      if (delay === undefined) return result;
+      const [controller, release] = slotTimeout(timeoutMs);
+      signal = controller.signal;
+      try {
+        result = await attempt(signal, n);
+      } catch (error) {
+        failure = error;
+      }
+      release();
     }
-    await sleep(delay, callerSignals);
+    if (result) {
+      const { response, error } = result;
+      const status = response.status;
+      result.attempts = n;
+      // A throttled request never ran, whatever its method; a 503 `not_implemented` will not change.
+      if (status < 408 || (error as { error?: unknown } | undefined)?.error == 'not_implemented' || !(status == 429 || status == 503 || (IDEMPOTENT.test(method) && TRANSIENT.test(`${status}`)))) {
+        return result as R & { attempts: number };
+      }
+    }
+    // The slow path: a failure. Whether to retry, and how long to wait first.
+    const retry = policy.retry || undefined;
+    const minDelay = retry?.minDelayMs ?? 500;
+    const maxDelay = retry?.maxDelayMs ?? 30_000;
+    const so = { operation, attempts: n, durationMs: Date.now() - started };
+    const aborted = () => {
+      const abort = callerSignals.find((s) => s.aborted);
+      if (abort) throw new Cloud66AbortError({ ...so, cause: abort.reason });
+    };
+    const plan = (reason: string, retryAfterMs?: number): number | undefined => {
+      if (n > (retry ? (retry.retries ?? 3) : 0)) return;
+      const backoff = Math.min(maxDelay, minDelay * 2 ** (n - 1));
+      // A Retry-After of 0, or in the past, still waits the minimum backoff.
+      const delay = retryAfterMs !== undefined ? Math.max(minDelay, retryAfterMs) : backoff / 2 + (Math.random() * backoff) / 2;
+      if (Date.now() - started + delay > (retry?.maxElapsedMs ?? 60_000)) return;
+      const info = { operation, attempt: n, delayMs: delay, reason };
+      retry?.onRetry?.(info);
+      policy.onRetry?.(info);
+      return delay;
+    };
+    let delay: number | undefined;
+    if (result) {
+      const retryAfter = parseRetryAfter(result.response.headers.get('retry-after'));
+      // A wait beyond maxDelayMs (an hour-long throttle) is not waited for: the error says how long.
+      delay = retryAfter! > maxDelay ? undefined : plan(`${result.response.status}`, retryAfter);
+      if (delay === undefined) return result as R & { attempts: number };
+    } else {
+      aborted();
+      const timedOut = signal.reason === TIMEOUT;
+      if (!timedOut && !(failure instanceof FetchFailure)) {
+        // Not a network failure: the token provider, a header value fetch refuses, a redirect refused.
+        // Sending again would fail the same way.
+        if (failure instanceof Cloud66Error) throw failure;
+        throw new Cloud66RefusedError('invalid_request', `${operation}: the request could not be sent: ${(failure as Error)?.message}`, { ...so, cause: failure });
+      }
+      const code = timedOut ? undefined : errorCode((failure as FetchFailure).cause);
+      delay = IDEMPOTENT.test(method) || (!timedOut && NEVER_SENT.test(code!)) ? plan(timedOut ? 'timeout' : (code ?? 'network error')) : undefined;
+      if (delay === undefined) {
+        throw timedOut
+          ? new Cloud66TimeoutError({ ...so, timeoutMs, what: n > 1 ? ' per attempt' : '' })
+          : new Cloud66NetworkError({ ...so, code, host: (failure as FetchFailure).host, cause: (failure as FetchFailure).cause });
+      }
+    }
+    await sleep(delay, callerSignals).catch(aborted);
   }
 }

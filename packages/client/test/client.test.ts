@@ -5,6 +5,7 @@ import {
   Cloud66ApiError,
   Cloud66NetworkError,
   Cloud66RefusedError,
+  Cloud66ThrottledError,
   Cloud66TimeoutError,
   PRODUCTION_BASE_URL,
   createCloud66,
@@ -43,8 +44,8 @@ const networkError = (code: string) => Object.assign(new TypeError('fetch failed
 
 describe('options', () => {
   test('a token is required', () => {
-    expect(() => createCloud66Client({ token: '' })).toThrow(/token is required/);
-    expect(() => createCloud66Client({ token: '   ' })).toThrow(/token is required/);
+    expect(() => createCloud66Client({ token: '' })).toThrow(/token is empty/);
+    expect(() => createCloud66Client({ token: '   ' })).toThrow(/token is empty/);
   });
 
   test('defaults to the production base URL', async () => {
@@ -73,7 +74,7 @@ describe('options', () => {
     await c66.DELETE('/stacks/{stack_id}/environments/{env_var}', { params: { path: { stack_id: 's1', env_var: 'FOO' } } });
     for (const request of requests) {
       expect(request.headers.get('authorization')).toBe(`Bearer ${TOKEN}`);
-      expect(request.headers.get('user-agent')).toBe('my-tool/1.0');
+      expect(request.headers.get('user-agent')).toMatch(/^my-tool\/1\.0 cloud66-client\/\S+ node\/\d+\.\d+\.\d+$/);
     }
     expect(requests.map((r) => `${r.method} ${new URL(r.url).pathname}`)).toEqual(['GET /api/3/stacks', 'DELETE /api/3/stacks/s1/environments/FOO']);
   });
@@ -123,7 +124,7 @@ describe('errors', () => {
     expect(response.status).toBe(404);
     expect(error).toBeInstanceOf(Cloud66ApiError);
     expect(error).toMatchObject({
-      name: 'Cloud66ApiError',
+      name: 'Cloud66NotFoundError',
       status: 404,
       error: 'not_found',
       error_description: 'No such stack',
@@ -131,7 +132,7 @@ describe('errors', () => {
       operation: 'GET /stacks/{stack_id}',
       rateLimit: { limit: 3000, remaining: 2999 },
     });
-    expect(error!.message).toBe('GET /stacks/{stack_id} failed with 404 not_found: stack abc');
+    expect(error!.message).toMatch(/^GET \/stacks\/\{stack_id\} failed with 404 not_found: stack abc \(1 attempt, \d+ ms\)$/);
   });
 
   test('an error body without an error id takes the seed status table name', async () => {
@@ -176,7 +177,7 @@ describe('errors', () => {
     const ok = scripted(json(200, { response: [], count: 0 }));
     await expect(unwrap(client(ok.fetch).GET('/clouds'))).resolves.toEqual({ response: [], count: 0 });
     const bad = scripted(json(403, { error: 'forbidden' }));
-    await expect(unwrap(client(bad.fetch).GET('/clouds'))).rejects.toMatchObject({ name: 'Cloud66ApiError', status: 403, error: 'forbidden' });
+    await expect(unwrap(client(bad.fetch).GET('/clouds'))).rejects.toMatchObject({ name: 'Cloud66ForbiddenError', status: 403, error: 'forbidden' });
   });
 });
 
@@ -219,12 +220,15 @@ describe('retries', () => {
     });
   });
 
-  test('408 and 429 are retried; not_implemented and other statuses are not', async () => {
+  test('408, 429, 500, 502, 503 and 504 are retried; not_implemented and other statuses are not', async () => {
     for (const [status, body, calls] of [
       [408, { error: 'time_out' }, 2],
       [429, { error: 'too_many' }, 2],
+      [500, { error: 'oops' }, 2],
+      [502, {}, 2],
+      [504, {}, 2],
       [503, { error: 'not_implemented' }, 1],
-      [500, { error: 'oops' }, 1],
+      [501, { error: 'oops' }, 1],
       [404, { error: 'not_found' }, 1],
     ] as const) {
       const { fetch } = scripted(json(status, body), json(200, {}));
@@ -233,8 +237,12 @@ describe('retries', () => {
     }
   });
 
-  test('a POST that may have reached the server is never repeated', async () => {
-    for (const answer of [json(503, throttled, { 'Retry-After': '0' }), json(408, {}), networkError('ECONNRESET')]) {
+  test('a POST that may have reached the server is never repeated; a throttled one (it never ran) is', async () => {
+    const throttledPost = scripted(json(503, throttled, { 'Retry-After': '0' }), json(200, { response: { id: 1 } }));
+    const { data } = await client(throttledPost.fetch).POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: 's' } }, body: { command: 'restart' } });
+    expect(data).toEqual({ response: { id: 1 } });
+    expect(throttledPost.fetch).toHaveBeenCalledTimes(2);
+    for (const answer of [json(500, {}), json(408, {}), networkError('ECONNRESET')]) {
       const { fetch } = scripted(answer, json(200, { response: { id: 1 } }));
       const result = client(fetch).POST('/stacks/{stack_id}/actions', { params: { path: { stack_id: 's' } }, body: { command: 'restart' } });
       if (answer instanceof Error) await expect(result).rejects.toBeInstanceOf(Cloud66NetworkError);
@@ -268,13 +276,15 @@ describe('retries', () => {
     expect(fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('a Retry-After longer than maxDelayMs waits maxDelayMs; one past maxElapsedMs is not waited for', async () => {
+  test('a Retry-After longer than maxDelayMs fails at once with the wait in the error; one past maxElapsedMs is not waited for', async () => {
     const onRetry = vi.fn();
-    const long = scripted(json(503, throttled, { 'Retry-After': '120' }));
+    const long = scripted(json(503, throttled, { 'Retry-After': '3600' }));
     const { error } = await client(long.fetch, { retry: { retries: 1, minDelayMs: 1, maxDelayMs: 5, onRetry } }).GET('/stacks');
-    expect(long.fetch).toHaveBeenCalledTimes(2);
-    expect(onRetry).toHaveBeenCalledWith(expect.objectContaining({ delayMs: 5 }));
-    expect(error!.retryAfterMs).toBe(120_000);
+    expect(long.fetch).toHaveBeenCalledTimes(1);
+    expect(onRetry).not.toHaveBeenCalled();
+    expect(error).toBeInstanceOf(Cloud66ThrottledError);
+    expect(error!.retryAfterMs).toBe(3_600_000);
+    expect(error!.message).toContain('retry after 3600.0 s');
 
     const elapsed = scripted(json(503, throttled, { 'Retry-After': '0.05' }));
     await client(elapsed.fetch, { retry: { retries: 10, minDelayMs: 1, maxElapsedMs: 120 } }).GET('/stacks');
@@ -398,7 +408,7 @@ describe('pagination', () => {
       for await (const item of client(fetch).paginate('/stacks')) seen.push(item);
     })().catch((e: unknown) => e);
     expect(seen).toHaveLength(2);
-    expect(error).toMatchObject({ name: 'Cloud66ApiError', status: 403 });
+    expect(error).toMatchObject({ name: 'Cloud66ForbiddenError', status: 403 });
   });
 });
 
@@ -453,16 +463,22 @@ describe('waitForAction', () => {
     expect(running.fetch).toHaveBeenCalledTimes(1);
   });
 
-  test('defaults follow the Go client: every 15 s for up to 10 minutes', async () => {
+  test('defaults: polls after 2 s, then 1.5 times longer each time up to 15 s, for up to 10 minutes', async () => {
     vi.useFakeTimers();
     try {
       const { fetch } = scripted(json(200, action(false)));
-      const waiting = client(fetch).waitForAction('s', 42).catch((e: unknown) => e);
-      await vi.advanceTimersByTimeAsync(15_000);
-      expect(fetch).toHaveBeenCalledTimes(2);
+      const progress: unknown[] = [];
+      const waiting = client(fetch).waitForAction('s', 42, { onProgress: (state) => progress.push(state.finished_at) }).catch((e: unknown) => e);
+      // Pauses 2, 3, 4.5, 6.75, 10.125, then 15 s.
+      for (const [after, calls] of [[1_999, 1], [1, 2], [3_000, 3], [4_500, 4], [6_750, 5], [10_125, 6], [15_000, 7], [15_000, 8]] as const) {
+        await vi.advanceTimersByTimeAsync(after);
+        expect(fetch).toHaveBeenCalledTimes(calls);
+      }
+      expect(progress).toEqual(Array(8).fill(null));
       await vi.advanceTimersByTimeAsync(600_000);
       expect(await waiting).toBeInstanceOf(Cloud66TimeoutError);
-      expect(fetch).toHaveBeenCalledTimes(41);
+      // 8 polls in the first 57.375 s, then one every 15 s until 600 s.
+      expect(fetch).toHaveBeenCalledTimes(8 + Math.floor((600_000 - 56_375) / 15_000) + 1);
     } finally {
       vi.useRealTimers();
     }

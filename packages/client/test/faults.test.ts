@@ -93,15 +93,15 @@ describe('fault matrix on 127.0.0.1', () => {
     expect(seen).toHaveLength(2);
   });
 
-  test('500 is not retried and becomes a typed error', async () => {
+  test('500 on a GET is retried, then becomes a typed error with the attempts', async () => {
     script = [send(500, JSON.stringify({ error: 'internal_error', details: 'boom' }))];
     const { error } = await getStacks();
-    expect(seen).toHaveLength(1);
-    expect(error).toMatchObject({ status: 500, error: 'internal_error', details: 'boom', operation: 'GET /stacks' });
+    expect(seen).toHaveLength(3);
+    expect(error).toMatchObject({ status: 500, error: 'internal_error', details: 'boom', operation: 'GET /stacks', attempts: 3 });
   });
 
-  test('POSTs are never repeated after a throttle, a 408, a reset or a timeout', async () => {
-    for (const behaviour of [throttled({ 'Retry-After': '0' }), send(408, '{"error":"time_out"}'), reset, hang]) {
+  test('POSTs are never repeated after a 500, a 408, a reset or a timeout', async () => {
+    for (const behaviour of [send(500, '{"error":"oops"}'), send(408, '{"error":"time_out"}'), reset, hang]) {
       seen = [];
       script = [behaviour, ok];
       const outcome = await restart(client({ timeoutMs: 300 })).catch((e: unknown) => e);
@@ -150,7 +150,7 @@ describe('fault matrix on 127.0.0.1', () => {
     script = [send(404, '')];
     const { error } = await getStacks();
     expect(error).toMatchObject({ status: 404, error: 'not_found', rawBody: undefined });
-    expect(error!.message).toBe('GET /stacks failed with 404 not_found: empty body');
+    expect(error!.message).toMatch(/^GET \/stacks failed with 404 not_found: empty body \(1 attempt, \d+ ms\)$/);
   });
 
   test('connection refused: even a POST is retried (it never left), then a network error', async () => {
@@ -275,18 +275,64 @@ describe('response size limit (127.0.0.1)', () => {
   });
 });
 
-describe('Retry-After clamped into [minDelayMs, maxDelayMs] (127.0.0.1)', () => {
-  test('a huge Retry-After waits maxDelayMs, then retries', async () => {
-    script = [throttled({ 'Retry-After': '999999999' }), ok];
-    const { data } = await getStacks(client({ retry: { retries: 1, minDelayMs: 10, maxDelayMs: 150 } }));
-    expect(data).toBeDefined();
-    expect(gaps()[0]).toBeGreaterThanOrEqual(140);
-    expect(gaps()[0]).toBeLessThan(1_000);
+describe('Retry-After: waited within [minDelayMs, maxDelayMs], beyond it not at all (127.0.0.1)', () => {
+  test('a huge Retry-After fails at once, the wait in the error', async () => {
+    script = [throttled({ 'Retry-After': '3600' }), ok];
+    const started = Date.now();
+    const { error } = await getStacks(client({ retry: { retries: 1, minDelayMs: 10, maxDelayMs: 150 } }));
+    expect(Date.now() - started).toBeLessThan(1_000);
+    expect(seen).toHaveLength(1);
+    expect(error).toMatchObject({ name: 'Cloud66ThrottledError', retryAfterMs: 3_600_000, attempts: 1 });
+    expect(error!.message).toContain('retry after 3600.0 s');
   });
 
   test('a negative Retry-After waits minDelayMs, not nothing', async () => {
     script = [throttled({ 'Retry-After': '-30' }), ok];
     await getStacks(client({ retry: { retries: 1, minDelayMs: 120, maxDelayMs: 1_000 } }));
     expect(gaps()[0]).toBeGreaterThanOrEqual(110);
+  });
+});
+
+describe('timeouts of concurrent calls (127.0.0.1)', () => {
+  // Calls without a signal share one timer per timeout value; each still has its own controller.
+  const getStack = (c: ReturnType<typeof client>, stackId: string) => c.GET('/stacks/{stack_id}', { params: { path: { stack_id: stackId } } });
+  const byStackId: Behaviour = (req, res) => {
+    if (req.url!.includes('slow-')) return; // never answers: only the client's timeout ends it
+    setTimeout(() => send(200, JSON.stringify({ response: { uid: req.url!.split('/').at(-1) } }))(req, res), req.url!.includes('medium-') ? 150 : 5);
+  };
+
+  test('many concurrent calls, started across several timer slots: only the slow ones time out', async () => {
+    script = [byStackId];
+    // The signal each request was sent with: a finished request's must never abort later.
+    const signals = new Map<string, AbortSignal>();
+    const fetchWithSignals = (request: Request, init: { signal?: AbortSignal }) => (signals.set(request.url.split('/').at(-1)!, init.signal!), fetch(request, init));
+    const c = client({ timeoutMs: 400, retry: false, fetch: fetchWithSignals });
+    const kinds = ['fast', 'slow', 'medium'];
+    const calls = Array.from({ length: 45 }, (_, i) => `${kinds[i % 3]}-${i}`);
+    // Started 6 ms apart: 270 ms of starts span five slots of 50 ms (400 / 8).
+    const outcomes = await Promise.all(
+      calls.map((stackId, i) => new Promise((resolve) => setTimeout(resolve, i * 6)).then(() => getStack(c, stackId).then((r) => r.data?.response, (e: unknown) => e))),
+    );
+    outcomes.forEach((outcome, i) => {
+      if (calls[i]!.startsWith('slow')) expect(outcome, calls[i]).toBeInstanceOf(Cloud66TimeoutError);
+      else expect(outcome, calls[i]).toEqual({ uid: calls[i] });
+    });
+    expect(seen).toHaveLength(45);
+    const aborted = calls.filter((stackId) => signals.get(stackId)!.aborted);
+    expect(aborted).toEqual(calls.filter((stackId) => stackId.startsWith('slow')));
+  });
+
+  test('a wall clock set back does not keep a fired timer slot open: the next call is sent, not timed out', async () => {
+    script = [byStackId];
+    const c = client({ timeoutMs: 150, retry: false });
+    await expect(getStack(c, 'slow-1')).rejects.toBeInstanceOf(Cloud66TimeoutError);
+    const realNow = Date.now;
+    Date.now = () => realNow() - 3_600_000;
+    try {
+      const { data } = await getStack(c, 'fast-1');
+      expect(data?.response).toEqual({ uid: 'fast-1' });
+    } finally {
+      Date.now = realNow;
+    }
   });
 });

@@ -131,7 +131,7 @@ describe('hooks', () => {
     expect(kinds).toEqual(['request', 'response', 'retry', 'request', 'response', 'error']);
     const operation = 'GET /stacks/{stack_id}';
     expect(seen[0]).toEqual(['request', { operation, method: 'GET', attempt: 1 }]);
-    expect(seen[1]).toEqual(['response', { operation, method: 'GET', attempt: 1, status: 503, durationMs: expect.any(Number), rateLimit: { limit: 10, remaining: 0 } }]);
+    expect(seen[1]).toEqual(['response', { operation, method: 'GET', attempt: 1, status: 503, durationMs: expect.any(Number), rateLimit: { limit: 10, remaining: 0 }, headers: expect.any(Headers), requestId: undefined }]);
     expect(seen[4]).toMatchObject(['response', { attempt: 2, status: 404, rateLimit: { limit: 10, remaining: 9 } }]);
     expect(seen[5]).toMatchObject(['error', { operation, attempt: 2, error: expect.any(Cloud66ApiError) }]);
     expect(JSON.stringify(seen)).not.toContain(TOKEN);

@@ -1,6 +1,30 @@
 // Compile-time checks: run by `vitest --typecheck`; a line marked @ts-expect-error that compiles fails the run.
 import { describe, expectTypeOf, test } from 'vitest';
-import { createCloud66, createCloud66Client, type Cloud66ApiError, type ListItem, type RateLimit, type Schemas } from '../src/index.js';
+import {
+  createCloud66,
+  createCloud66Client,
+  type AsyncAction,
+  type Cloud66ApiError,
+  type Cloud66Error,
+  type Cloud66ForbiddenError,
+  type Cloud66ThrottledError,
+  type Deployment,
+  type DeploymentEnvelope,
+  type DeploymentsResource,
+  type ListItem,
+  type RateLimit,
+  type RedeployResult,
+  type Result,
+  type RunStackActionRequest,
+  type Schemas,
+  type Server,
+  type ServerPage,
+  type ServersResource,
+  type Stack,
+  type StackEnvelope,
+  type StacksResource,
+  type Waited,
+} from '../src/index.js';
 
 const c66 = createCloud66({ token: 'fake-token' });
 
@@ -82,7 +106,8 @@ describe('operation methods', () => {
     expectTypeOf(await c66.containers.get('abc', 'c1')).toEqualTypeOf((await c66.GET('/stacks/{stack_id}/containers/{container_uid}', { params: { path: { stack_id: 'abc', container_uid: 'c1' } } })).data!);
     const created = await c66.environmentVariables.create('abc', { key: 'A', value: 'b' });
     expectTypeOf(created).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/environments', { ...path, body: { key: 'A', value: 'b' } })).data!);
-    expectTypeOf(await c66.deployments.redeploy('abc')).toEqualTypeOf((await c66.POST('/stacks/{stack_id}/deployments', path)).data!);
+    // A redeploy's answer, plus what `{ wait }` adds (the action or the deployment it waited for).
+    expectTypeOf(await c66.deployments.redeploy('abc')).toEqualTypeOf<NonNullable<(Awaited<ReturnType<typeof c66.POST<'/stacks/{stack_id}/deployments', typeof path>>>)['data']> & Waited>();
     // and they are the description's schemas
     // AsyncAction is a union (running | finished), which toEqualTypeOf's deep brand cannot compare: assignable both ways.
     // (A variable write answers an action or, in an older documented shape, the variable: a union.)
@@ -137,5 +162,50 @@ describe('operation methods', () => {
     void core.stacks;
     // @ts-expect-error helpers are not on the core
     void core.paginate;
+  });
+});
+
+describe('named models and plain signatures (3.0)', () => {
+  test('every schema is exported by name, as the description has it', () => {
+    expectTypeOf<Stack>().toEqualTypeOf<Schemas['Stack']>();
+    expectTypeOf<Server>().toEqualTypeOf<Schemas['Server']>();
+    expectTypeOf<Deployment>().toEqualTypeOf<Schemas['Deployment']>();
+    expectTypeOf<AsyncAction>().toEqualTypeOf<Schemas['AsyncAction']>();
+    expectTypeOf<RedeployResult>().toEqualTypeOf<Schemas['RedeployResult']>();
+  });
+
+  test('methods take plain parameters and answer named models (what a hover shows)', () => {
+    // The parameters are `string` / `number`, and the answers named envelopes, not PathParam<...> / Result<...>.
+    expectTypeOf<Parameters<StacksResource['get']>[0]>().toEqualTypeOf<string>();
+    expectTypeOf<ReturnType<StacksResource['get']>>().toEqualTypeOf<Promise<StackEnvelope>>();
+    expectTypeOf<ReturnType<DeploymentsResource['get']>>().toEqualTypeOf<Promise<DeploymentEnvelope>>();
+    expectTypeOf<ReturnType<ServersResource['list']>>().toEqualTypeOf<Promise<ServerPage>>();
+    expectTypeOf<Parameters<StacksResource['runAction']>[1]>().toEqualTypeOf<RunStackActionRequest>();
+    // and they are what the type functions give
+    expectTypeOf<StackEnvelope>().toEqualTypeOf<Result<'/stacks/{stack_id}', 'get'>>();
+    expectTypeOf<ServerPage>().toEqualTypeOf<Result<'/stacks/{stack_id}/servers', 'get'>>();
+  });
+
+  test('a redeploy takes { wait } and answers its action or deployment too', async () => {
+    const done = await c66.deployments.redeploy('abc', {}, { wait: { intervalMs: 2_000, onProgress: (state) => void state } });
+    expectTypeOf(done.action).toEqualTypeOf<AsyncAction | undefined>();
+    expectTypeOf(done.deployment).toEqualTypeOf<Deployment | undefined>();
+    expectTypeOf(done.response.async_action_id).toEqualTypeOf<number | null | undefined>();
+  });
+
+  test('per-call options: timeoutMs, retries, signal, headers', () => {
+    void c66.stacks.get('abc', { timeoutMs: 5_000, retries: 0, signal: AbortSignal.timeout(1), headers: { 'X-Account': '1' } });
+    void c66.GET('/stacks', { timeoutMs: 5_000, retries: 1 });
+    // @ts-expect-error retries is a number
+    void c66.stacks.get('abc', { retries: 'many' });
+  });
+
+  test('the error tree', () => {
+    expectTypeOf<Cloud66ForbiddenError>().toMatchTypeOf<Cloud66ApiError>();
+    expectTypeOf<Cloud66ApiError>().toMatchTypeOf<Cloud66Error>();
+    expectTypeOf<Cloud66ForbiddenError['requiredScope']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Cloud66ThrottledError['retryAfterMs']>().toEqualTypeOf<number | undefined>();
+    expectTypeOf<Cloud66ApiError['requestId']>().toEqualTypeOf<string | undefined>();
+    expectTypeOf<Cloud66Error['attempts']>().toEqualTypeOf<number | undefined>();
   });
 });

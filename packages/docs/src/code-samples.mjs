@@ -1,8 +1,14 @@
-// x-codeSamples for every operation, generated from the description: a curl command and a
-// TypeScript call with cloud66-client's operation methods, both using the operation's own example
-// values. An operation whose body has several examples (a oneOf's variants, say) gets a pair per
-// example, labelled with the example's summary. packages/docs/test/samples-run.test.mjs runs them all.
+// x-codeSamples for every operation, generated from the description: a curl command, a TypeScript
+// call with cloud66-client's operation methods, a Go program with the official Go client
+// (cloud66-oss/cloud66: its own function for the operation where it has one, else its generic
+// APIReq) and a Ruby script with the `oauth2` gem as the seeds' Ruby example, all using the
+// operation's own example values. An operation whose body has several examples (a oneOf's variants,
+// say) gets a set per example, labelled with the example's summary. packages/docs/test/samples-run.test.mjs
+// runs the curl and TypeScript ones; code-samples.test.mjs checks the Go and Ruby ones' syntax and
+// that every Go client function they call exists with that many arguments.
 import { deref, listOperations, operations, sampleFromSchema, sampleParams } from 'cloud66-openapi/helpers';
+import { goSample } from './go-samples.mjs';
+import { rubySample } from './ruby-samples.mjs';
 
 export const SAMPLE_BASE_URL = 'https://app.cloud66.com/api/3';
 export const SAMPLE_CLIENT_OPTIONS = '{ token: process.env.CLOUD66_TOKEN! }';
@@ -60,9 +66,13 @@ export function codeSamplesFor(doc, op, methods = methodsByOperationId(doc)) {
       hasBody ? `const result = await ${call};` : `await ${call};`,
       hasBody ? `console.log(JSON.stringify(result, null, 2));` : `console.log('done');`,
     ].join('\n');
+    const request = { method, path: op.path, pathParams: params.path, query: params.query, body, operationId: op.operation.operationId };
+    const go = goSample(request);
     return [
       { lang: 'Shell', label: `curl${suffix}`, source: curl.join(' \\\n') },
       { lang: 'TypeScript', label: `TypeScript (cloud66-client)${suffix}`, source: typescript },
+      { lang: 'Go', label: `Go (cloud66-oss/cloud66${go.function ? '' : ', generic request'})${suffix}`, source: go.source },
+      { lang: 'Ruby', label: `Ruby (oauth2)${suffix}`, source: rubySample(request) },
     ];
   });
 }

@@ -48,7 +48,10 @@ describe('docs server', () => {
       expect(answer.headers.get('x-frame-options'), path).toBe('DENY');
     }
     expect(CONTENT_SECURITY_POLICY).toContain("frame-ancestors 'none'");
-    expect(CONTENT_SECURITY_POLICY).toContain("script-src 'self';");
+    // Scripts: the site's own files and one inline script by its hash; never 'unsafe-inline'.
+    expect(CONTENT_SECURITY_POLICY).toMatch(/script-src 'self' 'sha256-[\w+/=]+';/);
+    expect(CONTENT_SECURITY_POLICY).toMatch(/style-src 'self' 'sha256-[\w+/=]+';/); // the inlined stylesheet, by its hash
+    expect(CONTENT_SECURITY_POLICY).not.toContain('unsafe-inline');
   });
 
   test('compresses when asked, and answers 304 to a matching ETag', async () => {

@@ -19,6 +19,8 @@ Options:
   --rate-limit N        --stateful: requests per token per window (default 3600)
   --rate-window S       --stateful: the window, in seconds (default 3600)
   --action-seconds S    --stateful: how long an asynchronous action runs (default 2)
+  --isolate-tokens      --stateful: each bearer token gets its own copy of the data
+  --data FILE           --stateful: keep the data in FILE (loaded at start, written on each change)
   --body-limit N        largest request body in bytes, larger ones get 413 (default 1048576)
   --verbose             print Prism's log of every request
   -h, --help            show this help
@@ -43,6 +45,8 @@ try {
       'rate-limit': { type: 'string' },
       'rate-window': { type: 'string' },
       'action-seconds': { type: 'string' },
+      'isolate-tokens': { type: 'boolean' },
+      data: { type: 'string' },
       'body-limit': { type: 'string' },
       verbose: { type: 'boolean' },
       help: { type: 'boolean', short: 'h' },
@@ -68,20 +72,24 @@ const numberFrom = (text, source, decimals = false) => {
   if (!(decimals ? /^\d+(\.\d+)?$/ : /^\d+$/).test(text)) fail(`${source} must be a ${decimals ? 'non-negative' : 'whole'} number (got ${JSON.stringify(text)})`);
   return Number(text);
 };
-const sandboxFlags = ['rate-limit', 'rate-window', 'action-seconds'].filter((flag) => values[flag] !== undefined);
+const sandboxFlags = ['rate-limit', 'rate-window', 'action-seconds', 'isolate-tokens', 'data'].filter((flag) => values[flag] !== undefined);
 if (sandboxFlags.length && !values.stateful) fail(`--${sandboxFlags[0]} applies to --stateful only`);
 
 // Signals are handled from the start, before anything is announced (a test may signal as soon as it
 // reads the announcement). One that comes while Prism starts exits at once; Prism is killed on exit.
+// Once running, a signal stops gracefully: requests in flight are answered first (while answers keep
+// completing, each within 5 s of the last), and the exit code is 0 only if none was cut off. A
+// second signal exits at once.
 let mock;
 let stopping = false;
 const stop = async (code) => {
-  if (stopping) return;
+  if (stopping) process.exit(code || 1);
   stopping = true;
-  await mock?.stop();
-  process.exit(code);
+  const { cutOff = 0 } = (await mock?.stop()) ?? {};
+  if (cutOff > 0) console.error(`cloud66-mock: stopped with ${cutOff} request(s) cut off, unanswered after 5 s without progress`);
+  process.exit(cutOff > 0 ? 1 : code);
 };
-for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.once(signal, () => stop(0));
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) process.on(signal, () => stop(0));
 
 try {
   mock = await startMock({
@@ -91,6 +99,8 @@ try {
     rateLimit: numberFrom(values['rate-limit'], '--rate-limit'),
     rateWindow: numberFrom(values['rate-window'], '--rate-window'),
     actionSeconds: numberFrom(values['action-seconds'], '--action-seconds', true),
+    isolateTokens: values['isolate-tokens'],
+    data: values.data,
     bodyLimit: numberFrom(values['body-limit'], '--body-limit'),
     verbose: values.verbose,
     onLog: values.verbose ? (line) => console.log(line) : undefined,
@@ -99,9 +109,8 @@ try {
   fail(error.name === 'MockStartError' ? error.message : `could not start: ${error.message}`);
 }
 
-mock.prism.process.once('exit', (code, signal) => {
-  if (stopping) return;
-  console.error(`cloud66-mock: Prism exited (${code ?? signal}); its last lines:\n${mock.prism.logs.slice(-10).join('\n')}`);
+mock.on('exit', ({ reason, logs }) => {
+  console.error(`cloud66-mock: ${reason}; its last lines:\n${logs.slice(-10).join('\n')}`);
   stop(1);
 });
 const mode = values.stateful ? 'sandbox: stateful, behind Prism' : `Prism, ${values.dynamic ? 'generated data' : 'seed examples'}`;

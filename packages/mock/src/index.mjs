@@ -1,19 +1,19 @@
 // startMock(): the Cloud 66 API mock as a library, for test runners. The front binds its port
-// first, then Prism starts on a private port behind it; stop() ends both.
+// first, then Prism starts behind it on a port it binds and reports itself; stop() ends both gracefully.
+import { EventEmitter } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import FindMyWay from 'find-my-way';
 import { createFrontServer } from './front.mjs';
-import { freePort, startPrism } from './prism.mjs';
-import { CONTROL_PREFIX, createSandbox } from './sandbox/index.mjs';
+import { handlesClosed, startPrism } from './prism.mjs';
 import { currentVariantsOnly } from './variants.mjs';
 
 /** The description the package ships (copied from cloud66-openapi, that is generated/openapi.json, by `build`). */
 export const DESCRIPTION = fileURLToPath(new URL('../openapi.json', import.meta.url));
 
-const DEFAULTS = { port: 0, dynamic: false, stateful: false, rateLimit: 3600, rateWindow: 3600, actionSeconds: 2, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
+const DEFAULTS = { port: 0, dynamic: false, stateful: false, rateLimit: 3600, rateWindow: 3600, actionSeconds: 2, isolateTokens: false, data: undefined, spec: DESCRIPTION, bodyLimit: 1024 * 1024, upstreamTimeoutMs: 30_000, verbose: false, onLog: undefined };
 const METHODS = ['GET', 'PUT', 'POST', 'DELETE', 'PATCH'];
 
 /** A bad option, busy port or missing file: `code` says which, the message says what to do. */
@@ -39,14 +39,17 @@ function validate(options) {
   integer('rateWindow', 1, 2 ** 21);
   if (!(o.actionSeconds >= 0 && o.actionSeconds <= 86_400)) throw new MockStartError('EINVALID', `actionSeconds must be a number from 0 to 86400 (got ${JSON.stringify(o.actionSeconds)})`);
   if (o.stateful && o.dynamic) throw new MockStartError('EINVALID', 'stateful and dynamic are two modes; choose one');
+  if (typeof o.isolateTokens !== 'boolean') throw new MockStartError('EINVALID', `isolateTokens must be true or false (got ${JSON.stringify(o.isolateTokens)})`);
+  if (o.data !== undefined && (typeof o.data !== 'string' || o.data === '')) throw new MockStartError('EINVALID', `data must be a file path (got ${JSON.stringify(o.data)})`);
+  if ((o.isolateTokens || o.data !== undefined) && !o.stateful) throw new MockStartError('EINVALID', `${o.isolateTokens ? 'isolateTokens' : 'data'} applies to the sandbox only (stateful: true)`);
   if (!existsSync(o.spec)) throw new MockStartError('ENOENT', `the description ${o.spec} is missing${o.spec === DESCRIPTION ? ' (run `pnpm --filter cloud66-mock build`)' : ''}`);
   return o;
 }
 
 /**
  * Looks concrete paths up in the description: `allowedMethods(path)` for `Allow` on 405, and
- * `takesBody(method, path)`, whether that operation declares a request body (undefined when
- * the description has no such operation).
+ * `takesBody(method, path)`, whether that operation declares a request body, and `secured(method, path)`,
+ * whether it needs a token (both undefined when the description has no such operation).
  */
 function routesOf(doc) {
   const router = FindMyWay({ ignoreDuplicateSlashes: false });
@@ -55,7 +58,8 @@ function routesOf(doc) {
     const route = template.replace(/\{([^}]+)\}/g, ':$1');
     for (const method of METHODS) {
       const operation = item[method.toLowerCase()];
-      if (operation) router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody) });
+      const security = operation?.security ?? doc.security ?? [];
+      if (operation) router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody), secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0) });
     }
   }
   return {
@@ -64,6 +68,7 @@ function routesOf(doc) {
       return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
     },
     takesBody: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.takesBody, // undefined: not an operation
+    secured: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.secured,
   };
 }
 
@@ -73,19 +78,41 @@ const listen = (server, port) =>
     server.listen(port, '127.0.0.1', () => (server.off('error', reject), resolve()));
   });
 
-/**
- * Starts the mock. Resolves { url, port, prism, stop } once it answers; rejects with a
- * MockStartError for a bad option, a busy port or a missing description.
- */
-/** The description as an object; a file that is not JSON is named in the error. */
+/** The description as an object; a file that cannot be read or is not JSON is named in the error. */
 function readDescription(file) {
+  let text;
   try {
-    return JSON.parse(readFileSync(file, 'utf8'));
+    text = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new MockStartError(error.code === 'ENOENT' ? 'ENOENT' : 'EINVALID', `the description ${file} cannot be read (${error.code ?? error.message})`);
+  }
+  try {
+    return JSON.parse(text);
   } catch (error) {
     throw new MockStartError('EINVALID', `the description ${file} is not valid JSON (${error.message})`);
   }
 }
 
+/**
+ * The rate-limit headers for answers the upstream did not give them on (the front's own errors,
+ * Prism's refusals): the sandbox's count for the token, or in example mode the values every
+ * documented answer shows.
+ */
+function rateHeadersFor(doc, sandbox, rateLimit) {
+  if (sandbox) return (token) => sandbox.rateHeaders?.(token) ?? { 'x-ratelimit-limit': String(rateLimit), 'x-ratelimit-remaining': String(rateLimit) };
+  const example = (name) => doc.components?.headers?.[name]?.example;
+  const fixed = { 'x-ratelimit-limit': String(example('X-RateLimit-Limit') ?? 3600), 'x-ratelimit-remaining': String(example('X-RateLimit-Remaining') ?? 3600) };
+  return () => fixed;
+}
+
+/** How long stop() lets requests in flight finish before it cuts them off. */
+const STOP_GRACE_MS = 5_000;
+
+/**
+ * Starts the mock. Resolves once it answers, with { url, port, prism, stop, ... } (an EventEmitter:
+ * 'exit' when Prism dies while the mock runs, after which every request is answered 503); rejects
+ * with a MockStartError for a bad option, a busy port or a missing or damaged description.
+ */
 export async function startMock(options = {}) {
   const o = validate(options);
   const doc = readDescription(o.spec);
@@ -94,20 +121,33 @@ export async function startMock(options = {}) {
   const prismSpec = scratch ? join(scratch, 'openapi.json') : o.spec;
   if (scratch) writeFileSync(prismSpec, JSON.stringify(currentVariantsOnly(doc)));
   const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
-  const prismPort = await freePort();
-  // --stateful: the sandbox on a private port is Prism's upstream; OAuth and controls skip Prism.
-  const sandbox = o.stateful ? createSandbox(doc, { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000 }) : undefined;
+  // --stateful: the sandbox, on a port it holds, is Prism's upstream; OAuth and controls skip Prism.
+  // (Loaded only for --stateful: example mode starts without it.)
+  const { CONTROL_PREFIX, createSandbox } = o.stateful ? await import('./sandbox/index.mjs') : {};
+  let sandbox;
+  try {
+    sandbox = o.stateful ? createSandbox(doc, { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000, isolateTokens: o.isolateTokens, dataFile: o.data }) : undefined;
+  } catch (error) {
+    if (error.code === 'EDATA') throw new MockStartError('EINVALID', error.message);
+    throw error;
+  }
+  const closeSandbox = async () => {
+    if (!sandbox?.server.listening) return;
+    sandbox.server.closeAllConnections();
+    await new Promise((ok) => sandbox.server.close(() => ok()));
+  };
   if (sandbox) await listen(sandbox.server, 0);
   const direct = sandbox && { port: sandbox.server.address().port, matches: (path) => path.startsWith('/oauth/') || path.startsWith(CONTROL_PREFIX) };
   // The front listens first (so a busy port is found before anything is spawned) and holds requests
   // until Prism listens: whoever waits for the port never meets a 502.
   let upstreamReady;
   const ready = new Promise((resolve, reject) => (upstreamReady = { resolve, reject }));
-  const { server, closeUpstream } = createFrontServer({ upstreamPort: prismPort, ...routesOf(doc), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct, ready });
+  const front = createFrontServer({ ...routesOf(doc), rateHeaders: rateHeadersFor(doc, sandbox, o.rateLimit), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct, ready });
+  const { server } = front;
   try {
     await listen(server, o.port);
   } catch (error) {
-    sandbox?.server.close();
+    await closeSandbox();
     removeScratch();
     if (error.code === 'EADDRINUSE') throw new MockStartError('EADDRINUSE', `port ${o.port} on 127.0.0.1 is in use (choose another with --port or MOCK_PORT)`);
     if (error.code === 'EACCES') throw new MockStartError('EACCES', `port ${o.port} on 127.0.0.1 needs privileges this process lacks (choose one above 1023)`);
@@ -116,36 +156,47 @@ export async function startMock(options = {}) {
   let prism;
   try {
     const upstream = sandbox && `http://127.0.0.1:${sandbox.server.address().port}`;
-    prism = await startPrism({ spec: prismSpec, port: prismPort, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
+    prism = await startPrism({ spec: prismSpec, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
   } catch (error) {
     upstreamReady.reject(error);
-    server.closeAllConnections();
-    await new Promise((ok) => server.close(ok));
-    sandbox?.server.close();
+    await front.shutdown(0);
+    await closeSandbox();
     removeScratch();
     throw error;
   }
-  upstreamReady.resolve();
+  upstreamReady.resolve(prism.port);
   const { port } = server.address();
-  let stopped;
-  return {
+  const mock = new EventEmitter();
+  let stopping;
+  // Prism dying on its own: every request from now on is a 503 in the API's shape, and whoever
+  // started the mock hears of it.
+  prism.process.once('exit', (code, signal) => {
+    if (stopping) return;
+    const why = `Prism exited (${code ?? signal})`;
+    front.upstreamFailed(new Error(why));
+    mock.emit('exit', { code, signal, reason: why, logs: prism.logs.slice(-20) });
+  });
+  prism.process.once('error', (error) => mock.listenerCount('error') && mock.emit('error', error));
+  return Object.assign(mock, {
     url: `http://127.0.0.1:${port}`,
     port,
     prism,
-    stop() {
-      stopped ??= (async () => {
-        server.closeAllConnections();
-        await new Promise((ok) => server.close(() => ok()));
-        closeUpstream();
+    /**
+     * Stops accepting, lets requests in flight finish (at most `graceMs`), then stops Prism and the
+     * sandbox. Resolves { cutOff } (requests that were still unanswered) once every process, socket,
+     * server and temporary file is gone.
+     */
+    stop({ graceMs = STOP_GRACE_MS } = {}) {
+      stopping ??= (async () => {
+        const { cutOff } = await front.shutdown(graceMs);
         await prism.stop();
+        await closeSandbox();
         removeScratch();
-        if (sandbox) {
-          sandbox.server.closeAllConnections();
-          await new Promise((ok) => sandbox.server.close(() => ok()));
-        }
+        await handlesClosed();
+        return { cutOff };
       })();
-      return stopped;
+      return stopping;
     },
-    ...(sandbox && { reset: sandbox.reset, failNextAction: sandbox.failNextAction }),
-  };
+    ...(sandbox && { reset: sandbox.reset, failNextAction: sandbox.failNextAction, holdActions: sandbox.holdActions, releaseActions: sandbox.releaseActions }),
+  });
 }

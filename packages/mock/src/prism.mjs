@@ -1,51 +1,49 @@
 // Runs the real Prism CLI as a child process and stops it again, whatever happens to this process.
+// Prism binds its port itself (0: one the OS picks) and reports the address it holds over the IPC
+// channel (prism-preload.cjs): no port is probed and released for it, so none can be taken in between,
+// and nothing else that happens to listen is ever mistaken for it.
 import { spawn } from 'node:child_process';
 import { createRequire } from 'node:module';
-import { connect, createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 
 const require = createRequire(import.meta.url);
 const PRISM_BIN = require.resolve('@stoplight/prism-cli/dist/index.js');
-const WATCH_PARENT = fileURLToPath(new URL('./watch-parent.cjs', import.meta.url));
+const PRELOAD = fileURLToPath(new URL('./prism-preload.cjs', import.meta.url));
 /** Prism's last log lines, kept for diagnostics; older ones are dropped so memory stays flat. */
 const LOG_LINES = 200;
-
-const portOpen = (port) =>
-  new Promise((done) => {
-    const socket = connect(port, '127.0.0.1');
-    socket.once('connect', () => (socket.destroy(), done(true)));
-    socket.once('error', () => done(false));
-  });
-
-/** A port the OS just gave out on 127.0.0.1 (Prism binds it itself a moment later). */
-export async function freePort() {
-  const probe = createServer();
-  await new Promise((resolve, reject) => probe.once('error', reject).listen(0, '127.0.0.1', resolve));
-  const { port } = probe.address();
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
+/** Prism reads the front's forwarded headers: room above node's 16 KiB for what the front adds. */
+const PRISM_HEADER_BYTES = 32 * 1024;
 
 /**
- * Runs `prism mock <spec>` (or `prism proxy <spec> <upstream>`) on 127.0.0.1:`port` and resolves
- * once it listens: { url, port, process, logs, stop }. Prism logs at "warn" unless `verbose`;
- * `onLog` sees every line. `errors` (proxy mode) makes violations answers instead of headers.
+ * Resolves once the handles closed in this loop turn are gone: libuv closes a process, socket or
+ * server handle at the end of the turn in which it was closed, after its 'close' event.
  */
-export async function startPrism({ spec, port, dynamic = false, upstream, errors = false, verbose = false, onLog, timeoutMs = 30_000 }) {
-  port ??= await freePort();
+export const handlesClosed = () => new Promise((resolve) => setImmediate(() => setImmediate(resolve)));
+
+/**
+ * Runs `prism mock <spec>` (or `prism proxy <spec> <upstream>`) on 127.0.0.1:`port` (default 0, any
+ * free port) and resolves once it listens: { url, port, process, logs, stop, exited, heapUsed }.
+ * Prism logs at "warn" unless `verbose`; `onLog` sees every line. `errors` (proxy mode) makes
+ * violations answers instead of headers. Rejects, with Prism's last lines, if it exits first.
+ */
+export async function startPrism({ spec, port = 0, dynamic = false, upstream, errors = false, verbose = false, onLog, timeoutMs = 30_000 }) {
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port), '--verboseLevel', verbose ? 'info' : 'warn');
   if (dynamic) args.push('--dynamic');
   // Proxy mode: refuse invalid requests instead of forwarding them, and fail invalid responses.
   if (errors) args.push('--errors');
-  const child = spawn(process.execPath, ['--expose-gc', '--require', WATCH_PARENT, PRISM_BIN, ...args], {
+  const child = spawn(process.execPath, [`--max-http-header-size=${PRISM_HEADER_BYTES}`, '--expose-gc', '--require', PRELOAD, PRISM_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, FORCE_COLOR: '0' },
+    // Its own process group: a Ctrl-C in the terminal reaches the parent only, which stops Prism once
+    // the requests in flight are answered.
+    detached: true,
   });
   // The last resort for exits no code of ours sees coming (process.exit, an uncaught error).
   const killNow = () => child.kill('SIGKILL');
   process.once('exit', killNow);
-  const exited = new Promise((resolve) => child.once('exit', (code, signal) => (process.off('exit', killNow), resolve({ code, signal }))));
+  // 'close': the process ended and its output and IPC channel are closed too (no handle left open).
+  const exited = new Promise((resolve) => child.once('close', (code, signal) => (process.off('exit', killNow), resolve({ code, signal }))));
   const logs = [];
   const onData = (chunk) => {
     for (const line of String(chunk).split('\n')) {
@@ -63,24 +61,26 @@ export async function startPrism({ spec, port, dynamic = false, upstream, errors
     const timer = setTimeout(killNow, 5_000);
     await exited;
     clearTimeout(timer);
+    await handlesClosed();
   };
 
-  // Ready when the port accepts connections: the log line saying so is below "warn", and an HTTP
-  // probe would reach the upstream in proxy mode.
-  const deadline = Date.now() + timeoutMs;
-  while (!(await portOpen(port))) {
-    if (!alive() || Date.now() > deadline) {
-      await stop();
-      const why = alive() ? `did not listen within ${timeoutMs} ms` : `exited (${child.exitCode ?? child.signalCode})`;
-      throw new Error(`Prism ${why}; its last lines:\n${logs.slice(-20).join('\n')}`);
-    }
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  const address = await new Promise((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`Prism did not listen within ${timeoutMs} ms`)), timeoutMs);
+    const onMessage = (message) => message?.listening && (clearTimeout(timer), child.off('message', onMessage), resolve(message.listening));
+    child.on('message', onMessage);
+    child.once('exit', (code, signal) => (clearTimeout(timer), reject(new Error(`Prism exited (${code ?? signal})`))));
+  }).catch(async (error) => {
+    await stop();
+    // Prism's own reason (a busy port, a bad description) is its last line; above it, yargs' help.
+    const reason = logs.at(-1) ? `: ${logs.at(-1).trim()}` : '';
+    throw new Error(`${error.message}${reason}; its last lines:\n${logs.slice(-20).join('\n')}`);
+  });
   /** Prism's heap in use after a collection, in bytes (asked over the IPC channel). */
   const heapUsed = () =>
     new Promise((resolve) => {
-      child.once('message', (answer) => resolve(answer.heapUsed));
+      const onMessage = (answer) => answer?.heapUsed !== undefined && (child.off('message', onMessage), resolve(answer.heapUsed));
+      child.on('message', onMessage);
       child.send('heap');
     });
-  return { url: `http://127.0.0.1:${port}`, port, process: child, logs, stop, exited, heapUsed };
+  return { url: `http://127.0.0.1:${address.port}`, port: address.port, process: child, logs, stop, exited, heapUsed };
 }

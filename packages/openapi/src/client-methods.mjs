@@ -75,6 +75,8 @@ export function listOperations(doc) {
         body: operation.requestBody ? (operation.requestBody.required ? 'required' : 'optional') : undefined,
         paged: method === 'get' && shape.paged,
         action: answersAction(shape.response),
+        // A redeploy answers `{ message, queued?, async_action_id? }`: the action to wait for, when named.
+        actionId: Boolean(doc.components.schemas[shape.response?.$ref?.slice(SCHEMA_REF.length)]?.properties?.async_action_id),
         summary: operation.summary ?? operation.operationId,
         scopes: (operation.security ?? doc.security ?? []).flatMap((s) => s.oauth2 ?? []),
       });

@@ -92,6 +92,8 @@ export interface ClientOperation {
   paged: boolean;
   /** The success body's `response` is an `AsyncAction`. */
   action: boolean;
+  /** The success body's `response` may name an action by `async_action_id` (a redeploy). */
+  actionId: boolean;
   summary: string;
   /** The OAuth2 scopes the operation requires (its own security, else the document's). */
   scopes: string[];

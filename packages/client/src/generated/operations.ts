@@ -5,1000 +5,748 @@
 
 import type { Cloud66Client } from '../client.js';
 import type { ListItem } from '../helpers.js';
-import { bindResource, type ActionOptions, type Body, type CallOptions, type PathParam, type Result } from '../operations.js';
+import { bindResources, type ActionOptions, type Waited, type Body, type CallOptions, type DeployOptions, type PathParam, type Result } from '../operations.js';
+import type { AccessPublicKeyEnvelope, AccessPublicKeyUpdateEnvelope, AccountEnvelope, AccountNotificationPage, AccountOtpEnvelope, AccountPage, AlertUpdateResponse, ApplicationVariantList, AsyncActionAnswer, AsyncActionEnvelope, AsyncActionPage, BackupEnvelope, BackupFileLinkEnvelope, BackupFilePage, BackupPage, BaseTemplateEnvelope, BaseTemplatePage, CloudEnvelope, CloudList, ClusterEnvelope, ClusterPage, ClusterRebootEnvelope, ConfigStoreRecordEnvelope, ConfigStoreRecordPage, ConfigStoreRecordRequest, ConfigurationFileEnvelope, ConfigurationFilePage, ContainerPage, ContainerStopEnvelope, ContainerWithRuntimeEnvelope, CreateBackupRequest, CreateBaseTemplateRequest, CreateDatabaseRequest, CreateDatabaseUserRequest, CreateDeviceRequest, CreateEntityTagsRequest, CreateEnvironmentVariableRequest, CreateFirewallRuleRequest, CreateFormationPolicyRequest, CreateFormationRequest, CreateFormationTransformationRequest, CreateFormationWorkflowRequest, CreateGatewayRequest, CreateHelmReleaseRequest, CreateManifestYamlRequest, CreateServiceYamlRequest, CreateSessionRequest, CreateSslCertificateRequest, CreateStackRequest, CreateStencilsRequest, DatabaseActionEnvelope, DatabasePage, DatabaseUserPage, DeploymentEnvelope, DeploymentPage, DeviceEnvelope, DnsProviderPage, ElasticAddressList, EntityTagsPage, EntityTagsUpdateResult, EnvironmentVariableEnvelope, EnvironmentVariableListing, EnvironmentVariableWriteEnvelope, EnvironmentVariablesBulkRequest, FailoverGroupList, FailoverGroupRequest, FailoverGroupResultEnvelope, FetchJwtRequest, FirewallRuleCreatedEnvelope, FirewallRuleEnvelope, FirewallRulePage, FormationEnvelope, FormationPage, FormationPipelineEnvelope, FormationPolicyEnvelope, FormationRenderEnvelope, FormationTransformationEnvelope, FormationWorkflowEnvelope, GatewayPage, GatewayWriteResultEnvelope, HelmReleaseEnvelope, ImageRepositoryDeleteResultEnvelope, ImageRepositoryEnvelope, ImageRepositoryPage, ImageRepositoryRequest, JobEnvelope, JobPage, JwtResponse, ManifestYamlVersionEnvelope, ManifestYamlVersionPage, NotificationEnvelope, OnpremEnvelope, OnpremList, OperationLogPage, OperationResultEnvelope, PingResponse, ProcessAnswer, ProcessPage, ProcessScaleActionEnvelope, QueueAgentRegistrationEnvelope, QueueList, QueueTaskEnvelope, QueueTaskUpdateEnvelope, RebootServerAnswer, RebootStackServersRequest, RedeployRequest, RedeployResultEnvelope, ReferenceClouds, ReferenceNginxModules, RegisterQueueAgentRequest, RegistryCredentialsEnvelope, RenderStencilRequest, RunJobRequest, RunStackActionRequest, ScaleNamedProcessRequest, ScaleProcessRequest, ScaleServerGroupRequest, ScaleServiceRequest, ServerEnvelope, ServerGroupEnvelope, ServerGroupPage, ServerPage, ServerSettingEnvelope, ServerSettingPage, ServiceEnvelope, ServicePage, ServiceYamlVersionEnvelope, ServiceYamlVersionPage, SessionAnswer, SessionStartAnswer, SetAccessPublicKeyRequest, SnapshotPage, SslCertificateEnvelope, SslCertificatePage, StackAlertEnvelope, StackAlertList, StackEnvelope, StackNotificationsResponse, StackPage, StackSettingEnvelope, StackSettingPage, StencilEnvelope, UpdateAlertSubscriptionsRequest, UpdateApplicationGroupAlertSubscriptionsRequest, UpdateApplicationVariantRequest, UpdateBaseTemplateRequest, UpdateConfigurationFileRequest, UpdateDeviceByTokenRequest, UpdateDeviceRequest, UpdateEntityTagsRequest, UpdateEnvironmentVariableRequest, UpdateGatewayRequest, UpdateNotificationRequest, UpdateOnpremRequest, UpdateQueueTaskRequest, UpdateServerSettingRequest, UpdateSslCertificateRequest, UpdateStackAlertsRequest, UpdateStackSettingRequest, UpdateStencilRequest, UpdateUserRequest, UpdatedUserResponse, UserEnvelope, UserPage } from './models.js';
 
 /** Stacks: 6 operations. */
 export interface StacksResource {
   /** List all stacks. `GET /stacks` (listStacks) · scope: public */
   list: {
-    (options?: CallOptions<"/stacks", "get">): Promise<Result<"/stacks", "get">>;
+    (options?: CallOptions<"/stacks", "get">): Promise<StackPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/stacks", "get">): AsyncGenerator<ListItem<"/stacks">, void, undefined>;
   };
   /** Create a stack. `POST /stacks` (createStack) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
-  create(body: Body<"/stacks", "post">, options?: ActionOptions<"/stacks", "post">): Promise<Result<"/stacks", "post">>;
+  create(body: CreateStackRequest, options?: ActionOptions<"/stacks", "post">): Promise<AsyncActionEnvelope>;
   /** View a stack. `GET /stacks/{stack_id}` (getStack) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}", "get">): Promise<Result<"/stacks/{stack_id}", "get">>;
+  get(stackId: string, options?: CallOptions<"/stacks/{stack_id}", "get">): Promise<StackEnvelope>;
   /** List all stack actions. `GET /stacks/{stack_id}/actions` (listStackActions) · scope: public */
   listActions: {
-    (stackId: PathParam<"/stacks/{stack_id}/actions", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): Promise<Result<"/stacks/{stack_id}/actions", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): Promise<AsyncActionPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/actions", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/actions">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/actions", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/actions">, void, undefined>;
   };
   /** Perform a stack action. `POST /stacks/{stack_id}/actions` (runStackAction) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
-  runAction(stackId: PathParam<"/stacks/{stack_id}/actions", "post", "stack_id">, body: Body<"/stacks/{stack_id}/actions", "post">, options?: ActionOptions<"/stacks/{stack_id}/actions", "post">): Promise<Result<"/stacks/{stack_id}/actions", "post">>;
+  runAction(stackId: string, body: RunStackActionRequest, options?: ActionOptions<"/stacks/{stack_id}/actions", "post">): Promise<AsyncActionEnvelope>;
   /** View a stack action. `GET /stacks/{stack_id}/actions/{action_id}` (getStackAction) · scope: public. `{ wait: true }` waits for the action to finish. */
-  getAction(stackId: PathParam<"/stacks/{stack_id}/actions/{action_id}", "get", "stack_id">, actionId: PathParam<"/stacks/{stack_id}/actions/{action_id}", "get", "action_id">, options?: ActionOptions<"/stacks/{stack_id}/actions/{action_id}", "get">): Promise<Result<"/stacks/{stack_id}/actions/{action_id}", "get">>;
+  getAction(stackId: string, actionId: number, options?: ActionOptions<"/stacks/{stack_id}/actions/{action_id}", "get">): Promise<AsyncActionAnswer>;
 }
 
-/** The stacks methods' table, for `bindResource<StacksResource>(client, stacks)`. */
-export const stacks = {
-  list: [0, "/stacks", 'p'],
-  create: [1, "/stacks", 'ba'],
-  get: [0, "/stacks/{stack_id}"],
-  listActions: [0, "/stacks/{stack_id}/actions", 'p'],
-  runAction: [1, "/stacks/{stack_id}/actions", 'ba'],
-  getAction: [0, "/stacks/{stack_id}/actions/{action_id}", 'a'],
-} as const;
 
 /** Deployments: 4 operations. */
 export interface DeploymentsResource {
   /** List deployments. `GET /stacks/{stack_id}/deployments` (listDeployments) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/deployments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): Promise<Result<"/stacks/{stack_id}/deployments", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): Promise<DeploymentPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/deployments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/deployments">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/deployments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/deployments">, void, undefined>;
   };
-  /** Redeploy a stack. `POST /stacks/{stack_id}/deployments` (redeployStack) · scope: redeploy */
-  redeploy(stackId: PathParam<"/stacks/{stack_id}/deployments", "post", "stack_id">, body?: Body<"/stacks/{stack_id}/deployments", "post">, options?: CallOptions<"/stacks/{stack_id}/deployments", "post">): Promise<Result<"/stacks/{stack_id}/deployments", "post">>;
+  /** Redeploy a stack. `POST /stacks/{stack_id}/deployments` (redeployStack) · scope: redeploy. `{ wait: true }` waits for the deployment (its action, when the answer names one). */
+  redeploy(stackId: string, body?: RedeployRequest, options?: DeployOptions<"/stacks/{stack_id}/deployments", "post">): Promise<RedeployResultEnvelope & Waited>;
   /** View a deployment. `GET /stacks/{stack_id}/deployments/{deployment_id}` (getDeployment) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "get", "stack_id">, deploymentId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "get", "deployment_id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "get">): Promise<Result<"/stacks/{stack_id}/deployments/{deployment_id}", "get">>;
+  get(stackId: string, deploymentId: number, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "get">): Promise<DeploymentEnvelope>;
   /** Cancel a deployment. `DELETE /stacks/{stack_id}/deployments/{deployment_id}` (cancelDeployment) · scope: redeploy */
-  cancel(stackId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "delete", "stack_id">, deploymentId: PathParam<"/stacks/{stack_id}/deployments/{deployment_id}", "delete", "deployment_id">, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "delete">): Promise<Result<"/stacks/{stack_id}/deployments/{deployment_id}", "delete">>;
+  cancel(stackId: string, deploymentId: number, options?: CallOptions<"/stacks/{stack_id}/deployments/{deployment_id}", "delete">): Promise<OperationResultEnvelope>;
 }
 
-/** The deployments methods' table, for `bindResource<DeploymentsResource>(client, deployments)`. */
-export const deployments = {
-  list: [0, "/stacks/{stack_id}/deployments", 'p'],
-  redeploy: [1, "/stacks/{stack_id}/deployments", 'b'],
-  get: [0, "/stacks/{stack_id}/deployments/{deployment_id}"],
-  cancel: [3, "/stacks/{stack_id}/deployments/{deployment_id}"],
-} as const;
 
 /** Services: 4 operations. */
 export interface ServicesResource {
   /** List services. `GET /stacks/{stack_id}/services` (listServices) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/services", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/services", "get">): Promise<Result<"/stacks/{stack_id}/services", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/services", "get">): Promise<ServicePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/services", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/services", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/services">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/services", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/services">, void, undefined>;
   };
   /** Scale a service. `POST /stacks/{stack_id}/services` (scaleService) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  scale(stackId: PathParam<"/stacks/{stack_id}/services", "post", "stack_id">, body: Body<"/stacks/{stack_id}/services", "post">, options?: ActionOptions<"/stacks/{stack_id}/services", "post">): Promise<Result<"/stacks/{stack_id}/services", "post">>;
+  scale(stackId: string, body: ScaleServiceRequest, options?: ActionOptions<"/stacks/{stack_id}/services", "post">): Promise<AsyncActionEnvelope>;
   /** View a service. `GET /stacks/{stack_id}/services/{service_name}` (getService) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/services/{service_name}", "get", "stack_id">, serviceName: PathParam<"/stacks/{stack_id}/services/{service_name}", "get", "service_name">, options?: CallOptions<"/stacks/{stack_id}/services/{service_name}", "get">): Promise<Result<"/stacks/{stack_id}/services/{service_name}", "get">>;
+  get(stackId: string, serviceName: string, options?: CallOptions<"/stacks/{stack_id}/services/{service_name}", "get">): Promise<ServiceEnvelope>;
   /** Stop a service. `DELETE /stacks/{stack_id}/services/{service_name}` (stopService) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  stop(stackId: PathParam<"/stacks/{stack_id}/services/{service_name}", "delete", "stack_id">, serviceName: PathParam<"/stacks/{stack_id}/services/{service_name}", "delete", "service_name">, options?: ActionOptions<"/stacks/{stack_id}/services/{service_name}", "delete">): Promise<Result<"/stacks/{stack_id}/services/{service_name}", "delete">>;
+  stop(stackId: string, serviceName: string, options?: ActionOptions<"/stacks/{stack_id}/services/{service_name}", "delete">): Promise<AsyncActionEnvelope>;
 }
 
-/** The services methods' table, for `bindResource<ServicesResource>(client, services)`. */
-export const services = {
-  list: [0, "/stacks/{stack_id}/services", 'p'],
-  scale: [1, "/stacks/{stack_id}/services", 'ba'],
-  get: [0, "/stacks/{stack_id}/services/{service_name}"],
-  stop: [3, "/stacks/{stack_id}/services/{service_name}", 'a'],
-} as const;
 
 /** Containers: 3 operations. */
 export interface ContainersResource {
   /** List containers. `GET /stacks/{stack_id}/containers` (listContainers) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): Promise<Result<"/stacks/{stack_id}/containers", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): Promise<ContainerPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/containers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/containers">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/containers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/containers">, void, undefined>;
   };
   /** View a container. `GET /stacks/{stack_id}/containers/{container_uid}` (getContainer) · scope: admin */
-  get(stackId: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "get", "stack_id">, containerUid: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "get", "container_uid">, options?: CallOptions<"/stacks/{stack_id}/containers/{container_uid}", "get">): Promise<Result<"/stacks/{stack_id}/containers/{container_uid}", "get">>;
+  get(stackId: string, containerUid: string, options?: CallOptions<"/stacks/{stack_id}/containers/{container_uid}", "get">): Promise<ContainerWithRuntimeEnvelope>;
   /** Stop a container. `DELETE /stacks/{stack_id}/containers/{container_uid}` (stopContainer) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  stop(stackId: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "delete", "stack_id">, containerUid: PathParam<"/stacks/{stack_id}/containers/{container_uid}", "delete", "container_uid">, options?: ActionOptions<"/stacks/{stack_id}/containers/{container_uid}", "delete">): Promise<Result<"/stacks/{stack_id}/containers/{container_uid}", "delete">>;
+  stop(stackId: string, containerUid: string, options?: ActionOptions<"/stacks/{stack_id}/containers/{container_uid}", "delete">): Promise<ContainerStopEnvelope>;
 }
 
-/** The containers methods' table, for `bindResource<ContainersResource>(client, containers)`. */
-export const containers = {
-  list: [0, "/stacks/{stack_id}/containers", 'p'],
-  get: [0, "/stacks/{stack_id}/containers/{container_uid}"],
-  stop: [3, "/stacks/{stack_id}/containers/{container_uid}", 'a'],
-} as const;
 
 /** Environment Variables: 7 operations. */
 export interface EnvironmentVariablesResource {
   /** List environment variables. `GET /stacks/{stack_id}/environments` (listEnvironmentVariables) · scope: admin */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/environments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): Promise<Result<"/stacks/{stack_id}/environments", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): Promise<EnvironmentVariableListing>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/environments", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/environments">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/environments", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/environments">, void, undefined>;
   };
   /** Add an environment variable. `POST /stacks/{stack_id}/environments` (createEnvironmentVariable) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  create(stackId: PathParam<"/stacks/{stack_id}/environments", "post", "stack_id">, body: Body<"/stacks/{stack_id}/environments", "post">, options?: ActionOptions<"/stacks/{stack_id}/environments", "post">): Promise<Result<"/stacks/{stack_id}/environments", "post">>;
+  create(stackId: string, body: CreateEnvironmentVariableRequest, options?: ActionOptions<"/stacks/{stack_id}/environments", "post">): Promise<EnvironmentVariableWriteEnvelope>;
   /** Upload environment variables in bulk. `POST /stacks/{stack_id}/environments/bulk` (createEnvironmentVariablesInBulk) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  createInBulk(stackId: PathParam<"/stacks/{stack_id}/environments/bulk", "post", "stack_id">, body: Body<"/stacks/{stack_id}/environments/bulk", "post">, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "post">): Promise<Result<"/stacks/{stack_id}/environments/bulk", "post">>;
+  createInBulk(stackId: string, body: EnvironmentVariablesBulkRequest, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "post">): Promise<AsyncActionEnvelope>;
   /** Patch environment variables in bulk. `PATCH /stacks/{stack_id}/environments/bulk` (updateEnvironmentVariablesInBulk) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  updateInBulk(stackId: PathParam<"/stacks/{stack_id}/environments/bulk", "patch", "stack_id">, body: Body<"/stacks/{stack_id}/environments/bulk", "patch">, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "patch">): Promise<Result<"/stacks/{stack_id}/environments/bulk", "patch">>;
+  updateInBulk(stackId: string, body: EnvironmentVariablesBulkRequest, options?: ActionOptions<"/stacks/{stack_id}/environments/bulk", "patch">): Promise<AsyncActionEnvelope>;
   /** View an environment variable. `GET /stacks/{stack_id}/environments/{env_var}` (getEnvironmentVariable) · scope: admin */
-  get(stackId: PathParam<"/stacks/{stack_id}/environments/{env_var}", "get", "stack_id">, envVar: PathParam<"/stacks/{stack_id}/environments/{env_var}", "get", "env_var">, options?: CallOptions<"/stacks/{stack_id}/environments/{env_var}", "get">): Promise<Result<"/stacks/{stack_id}/environments/{env_var}", "get">>;
+  get(stackId: string, envVar: string, options?: CallOptions<"/stacks/{stack_id}/environments/{env_var}", "get">): Promise<EnvironmentVariableEnvelope>;
   /** Update an environment variable. `PUT /stacks/{stack_id}/environments/{env_var}` (updateEnvironmentVariable) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  update(stackId: PathParam<"/stacks/{stack_id}/environments/{env_var}", "put", "stack_id">, envVar: PathParam<"/stacks/{stack_id}/environments/{env_var}", "put", "env_var">, body: Body<"/stacks/{stack_id}/environments/{env_var}", "put">, options?: ActionOptions<"/stacks/{stack_id}/environments/{env_var}", "put">): Promise<Result<"/stacks/{stack_id}/environments/{env_var}", "put">>;
+  update(stackId: string, envVar: string, body: UpdateEnvironmentVariableRequest, options?: ActionOptions<"/stacks/{stack_id}/environments/{env_var}", "put">): Promise<EnvironmentVariableWriteEnvelope>;
   /** Delete an environment variable. `DELETE /stacks/{stack_id}/environments/{env_var}` (deleteEnvironmentVariable) · scope: admin */
-  delete(stackId: PathParam<"/stacks/{stack_id}/environments/{env_var}", "delete", "stack_id">, envVar: PathParam<"/stacks/{stack_id}/environments/{env_var}", "delete", "env_var">, options?: CallOptions<"/stacks/{stack_id}/environments/{env_var}", "delete">): Promise<Result<"/stacks/{stack_id}/environments/{env_var}", "delete">>;
+  delete(stackId: string, envVar: string, options?: CallOptions<"/stacks/{stack_id}/environments/{env_var}", "delete">): Promise<OperationResultEnvelope>;
 }
 
-/** The environmentVariables methods' table, for `bindResource<EnvironmentVariablesResource>(client, environmentVariables)`. */
-export const environmentVariables = {
-  list: [0, "/stacks/{stack_id}/environments", 'p'],
-  create: [1, "/stacks/{stack_id}/environments", 'ba'],
-  createInBulk: [1, "/stacks/{stack_id}/environments/bulk", 'ba'],
-  updateInBulk: [4, "/stacks/{stack_id}/environments/bulk", 'ba'],
-  get: [0, "/stacks/{stack_id}/environments/{env_var}"],
-  update: [2, "/stacks/{stack_id}/environments/{env_var}", 'ba'],
-  delete: [3, "/stacks/{stack_id}/environments/{env_var}"],
-} as const;
 
 /** Firewall rules: 3 operations. */
 export interface FirewallRulesResource {
   /** List firewall rules. `GET /stacks/{stack_id}/firewalls` (listFirewallRules) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/firewalls", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): Promise<Result<"/stacks/{stack_id}/firewalls", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): Promise<FirewallRulePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/firewalls", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/firewalls">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/firewalls", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/firewalls">, void, undefined>;
   };
   /** Add a firewall rule. `POST /stacks/{stack_id}/firewalls` (createFirewallRule) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  create(stackId: PathParam<"/stacks/{stack_id}/firewalls", "post", "stack_id">, body: Body<"/stacks/{stack_id}/firewalls", "post">, options?: ActionOptions<"/stacks/{stack_id}/firewalls", "post">): Promise<Result<"/stacks/{stack_id}/firewalls", "post">>;
+  create(stackId: string, body: CreateFirewallRuleRequest, options?: ActionOptions<"/stacks/{stack_id}/firewalls", "post">): Promise<FirewallRuleCreatedEnvelope>;
   /** View a firewall rule. `GET /stacks/{stack_id}/firewalls/{firewall_id}` (getFirewallRule) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/firewalls/{firewall_id}", "get", "stack_id">, firewallId: PathParam<"/stacks/{stack_id}/firewalls/{firewall_id}", "get", "firewall_id">, options?: CallOptions<"/stacks/{stack_id}/firewalls/{firewall_id}", "get">): Promise<Result<"/stacks/{stack_id}/firewalls/{firewall_id}", "get">>;
+  get(stackId: string, firewallId: number, options?: CallOptions<"/stacks/{stack_id}/firewalls/{firewall_id}", "get">): Promise<FirewallRuleEnvelope>;
 }
 
-/** The firewallRules methods' table, for `bindResource<FirewallRulesResource>(client, firewallRules)`. */
-export const firewallRules = {
-  list: [0, "/stacks/{stack_id}/firewalls", 'p'],
-  create: [1, "/stacks/{stack_id}/firewalls", 'ba'],
-  get: [0, "/stacks/{stack_id}/firewalls/{firewall_id}"],
-} as const;
 
 /** Notifications: 10 operations. */
 export interface NotificationsResource {
   /** List notifications. `GET /stacks/{stack_id}/notifications` (listNotifications) · scope: public */
-  list(stackId: PathParam<"/stacks/{stack_id}/notifications", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): Promise<Result<"/stacks/{stack_id}/notifications", "get">>;
+  list(stackId: string, options?: CallOptions<"/stacks/{stack_id}/notifications", "get">): Promise<StackNotificationsResponse>;
   /** Update the alerts of a stack. `PATCH /stacks/{stack_id}/notifications` (updateStackNotifications) · scope: public */
-  updateStack(stackId: PathParam<"/stacks/{stack_id}/notifications", "patch", "stack_id">, body: Body<"/stacks/{stack_id}/notifications", "patch">, options?: CallOptions<"/stacks/{stack_id}/notifications", "patch">): Promise<Result<"/stacks/{stack_id}/notifications", "patch">>;
+  updateStack(stackId: string, body: UpdateAlertSubscriptionsRequest, options?: CallOptions<"/stacks/{stack_id}/notifications", "patch">): Promise<AlertUpdateResponse>;
   /** View a notification. `GET /stacks/{stack_id}/notifications/{notification_id}` (getNotification) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "get", "notification_id">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "get">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "get">>;
+  get(stackId: string, notificationId: number, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "get">): Promise<NotificationEnvelope>;
   /** Update a notification. `PUT /stacks/{stack_id}/notifications/{notification_id}` (updateNotification) · scope: public */
-  update(stackId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "stack_id">, notificationId: PathParam<"/stacks/{stack_id}/notifications/{notification_id}", "put", "notification_id">, body: Body<"/stacks/{stack_id}/notifications/{notification_id}", "put">, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "put">): Promise<Result<"/stacks/{stack_id}/notifications/{notification_id}", "put">>;
+  update(stackId: string, notificationId: number, body: UpdateNotificationRequest, options?: CallOptions<"/stacks/{stack_id}/notifications/{notification_id}", "put">): Promise<NotificationEnvelope>;
   /** List the alerts of a stack. `GET /stacks/{stack_id}/alerts` (listStackAlerts) · scope: public */
-  listStackAlerts(stackId: PathParam<"/stacks/{stack_id}/alerts", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/alerts", "get">): Promise<Result<"/stacks/{stack_id}/alerts", "get">>;
+  listStackAlerts(stackId: string, options?: CallOptions<"/stacks/{stack_id}/alerts", "get">): Promise<StackAlertList>;
   /** Update the alerts of a stack. `PUT /stacks/{stack_id}/alerts` (updateStackAlerts) · scope: admin */
-  updateStackAlerts(stackId: PathParam<"/stacks/{stack_id}/alerts", "put", "stack_id">, body: Body<"/stacks/{stack_id}/alerts", "put">, options?: CallOptions<"/stacks/{stack_id}/alerts", "put">): Promise<Result<"/stacks/{stack_id}/alerts", "put">>;
+  updateStackAlerts(stackId: string, body: UpdateStackAlertsRequest, options?: CallOptions<"/stacks/{stack_id}/alerts", "put">): Promise<OperationResultEnvelope>;
   /** View an alert of a stack. `GET /stacks/{stack_id}/alerts/{alert_name}` (getStackAlert) · scope: public */
-  getStackAlert(stackId: PathParam<"/stacks/{stack_id}/alerts/{alert_name}", "get", "stack_id">, alertName: PathParam<"/stacks/{stack_id}/alerts/{alert_name}", "get", "alert_name">, options?: CallOptions<"/stacks/{stack_id}/alerts/{alert_name}", "get">): Promise<Result<"/stacks/{stack_id}/alerts/{alert_name}", "get">>;
+  getStackAlert(stackId: string, alertName: string, options?: CallOptions<"/stacks/{stack_id}/alerts/{alert_name}", "get">): Promise<StackAlertEnvelope>;
   /** List all notifications. `GET /notifications` (listAccountNotifications) · scope: public */
   listAccount: {
-    (options?: CallOptions<"/notifications", "get">): Promise<Result<"/notifications", "get">>;
+    (options?: CallOptions<"/notifications", "get">): Promise<AccountNotificationPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/notifications", "get">): AsyncGenerator<ListItem<"/notifications">, void, undefined>;
   };
   /** Update the alerts of an application group. `PATCH /application_groups/notifications` (updateApplicationGroupNotifications) · scope: admin */
-  updateApplicationGroup(body: Body<"/application_groups/notifications", "patch">, options?: CallOptions<"/application_groups/notifications", "patch">): Promise<Result<"/application_groups/notifications", "patch">>;
+  updateApplicationGroup(body: UpdateApplicationGroupAlertSubscriptionsRequest, options?: CallOptions<"/application_groups/notifications", "patch">): Promise<AlertUpdateResponse>;
   /** Update the alerts of a named application group. `PATCH /application_groups/{application_group_name}/notifications` (updateApplicationGroupAlerts) · scope: admin */
-  updateApplicationGroupAlerts(applicationGroupName: PathParam<"/application_groups/{application_group_name}/notifications", "patch", "application_group_name">, body: Body<"/application_groups/{application_group_name}/notifications", "patch">, options?: CallOptions<"/application_groups/{application_group_name}/notifications", "patch">): Promise<Result<"/application_groups/{application_group_name}/notifications", "patch">>;
+  updateApplicationGroupAlerts(applicationGroupName: string, body: UpdateAlertSubscriptionsRequest, options?: CallOptions<"/application_groups/{application_group_name}/notifications", "patch">): Promise<AlertUpdateResponse>;
 }
 
-/** The notifications methods' table, for `bindResource<NotificationsResource>(client, notifications)`. */
-export const notifications = {
-  list: [0, "/stacks/{stack_id}/notifications"],
-  updateStack: [4, "/stacks/{stack_id}/notifications", 'b'],
-  get: [0, "/stacks/{stack_id}/notifications/{notification_id}"],
-  update: [2, "/stacks/{stack_id}/notifications/{notification_id}", 'b'],
-  listStackAlerts: [0, "/stacks/{stack_id}/alerts"],
-  updateStackAlerts: [2, "/stacks/{stack_id}/alerts", 'b'],
-  getStackAlert: [0, "/stacks/{stack_id}/alerts/{alert_name}"],
-  listAccount: [0, "/notifications", 'p'],
-  updateApplicationGroup: [4, "/application_groups/notifications", 'b'],
-  updateApplicationGroupAlerts: [4, "/application_groups/{application_group_name}/notifications", 'b'],
-} as const;
 
 /** Application variants: 4 operations. */
 export interface ApplicationVariantsResource {
   /** List application variants. `GET /stacks/{stack_id}/application_variants` (listApplicationVariants) · scope: redeploy */
-  list(stackId: PathParam<"/stacks/{stack_id}/application_variants", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/application_variants", "get">): Promise<Result<"/stacks/{stack_id}/application_variants", "get">>;
+  list(stackId: string, options?: CallOptions<"/stacks/{stack_id}/application_variants", "get">): Promise<ApplicationVariantList>;
   /** Update a rollout variant. `PUT /stacks/{stack_id}/application_variants/{variant_uid}` (updateRolloutVariant) · scope: redeploy */
-  updateRolloutVariant(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "put", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "put", "variant_uid">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "put">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "put">>;
+  updateRolloutVariant(stackId: string, variantUid: string, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "put">): Promise<OperationResultEnvelope>;
   /** Update a rollout variant (body). `PATCH /stacks/{stack_id}/application_variants/{variant_uid}` (updateApplicationVariant) · scope: redeploy */
-  update(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch", "variant_uid">, body: Body<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">>;
+  update(stackId: string, variantUid: string, body: UpdateApplicationVariantRequest, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "patch">): Promise<OperationResultEnvelope>;
   /** Delete a preview variant. `DELETE /stacks/{stack_id}/application_variants/{variant_uid}` (deletePreviewVariant) · scope: redeploy */
-  deletePreviewVariant(stackId: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete", "stack_id">, variantUid: PathParam<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete", "variant_uid">, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete">): Promise<Result<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete">>;
+  deletePreviewVariant(stackId: string, variantUid: string, options?: CallOptions<"/stacks/{stack_id}/application_variants/{variant_uid}", "delete">): Promise<OperationResultEnvelope>;
 }
 
-/** The applicationVariants methods' table, for `bindResource<ApplicationVariantsResource>(client, applicationVariants)`. */
-export const applicationVariants = {
-  list: [0, "/stacks/{stack_id}/application_variants"],
-  updateRolloutVariant: [2, "/stacks/{stack_id}/application_variants/{variant_uid}"],
-  update: [4, "/stacks/{stack_id}/application_variants/{variant_uid}", 'b'],
-  deletePreviewVariant: [3, "/stacks/{stack_id}/application_variants/{variant_uid}"],
-} as const;
 
 /** Stack settings: 3 operations. */
 export interface StackSettingsResource {
   /** List stack settings. `GET /stacks/{stack_id}/settings` (listStackSettings) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): Promise<Result<"/stacks/{stack_id}/settings", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): Promise<StackSettingPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/settings", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/settings">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/settings">, void, undefined>;
   };
   /** View a stack setting. `GET /stacks/{stack_id}/settings/{setting_name}` (getStackSetting) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "get", "stack_id">, settingName: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "get", "setting_name">, options?: CallOptions<"/stacks/{stack_id}/settings/{setting_name}", "get">): Promise<Result<"/stacks/{stack_id}/settings/{setting_name}", "get">>;
+  get(stackId: string, settingName: string, options?: CallOptions<"/stacks/{stack_id}/settings/{setting_name}", "get">): Promise<StackSettingEnvelope>;
   /** Update a stack setting. `PUT /stacks/{stack_id}/settings/{setting_name}` (updateStackSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  update(stackId: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "put", "stack_id">, settingName: PathParam<"/stacks/{stack_id}/settings/{setting_name}", "put", "setting_name">, body: Body<"/stacks/{stack_id}/settings/{setting_name}", "put">, options?: ActionOptions<"/stacks/{stack_id}/settings/{setting_name}", "put">): Promise<Result<"/stacks/{stack_id}/settings/{setting_name}", "put">>;
+  update(stackId: string, settingName: string, body: UpdateStackSettingRequest, options?: ActionOptions<"/stacks/{stack_id}/settings/{setting_name}", "put">): Promise<AsyncActionEnvelope>;
 }
 
-/** The stackSettings methods' table, for `bindResource<StackSettingsResource>(client, stackSettings)`. */
-export const stackSettings = {
-  list: [0, "/stacks/{stack_id}/settings", 'p'],
-  get: [0, "/stacks/{stack_id}/settings/{setting_name}"],
-  update: [2, "/stacks/{stack_id}/settings/{setting_name}", 'ba'],
-} as const;
 
 /** Server Groups: 3 operations. */
 export interface ServerGroupsResource {
   /** List server groups. `GET /stacks/{stack_id}/server_groups` (listServerGroups) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): Promise<Result<"/stacks/{stack_id}/server_groups", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): Promise<ServerGroupPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/server_groups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/server_groups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups">, void, undefined>;
   };
   /** View a server group. `GET /stacks/{stack_id}/server_groups/{server_group_id}` (getServerGroup) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">>;
+  get(stackId: string, serverGroupId: number, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "get">): Promise<ServerGroupEnvelope>;
   /** Scale a server group. `POST /stacks/{stack_id}/server_groups/{server_group_id}` (scaleServerGroup) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
-  scale(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">, options?: ActionOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">>;
+  scale(stackId: string, serverGroupId: number, body: ScaleServerGroupRequest, options?: ActionOptions<"/stacks/{stack_id}/server_groups/{server_group_id}", "post">): Promise<AsyncActionEnvelope>;
 }
 
-/** The serverGroups methods' table, for `bindResource<ServerGroupsResource>(client, serverGroups)`. */
-export const serverGroups = {
-  list: [0, "/stacks/{stack_id}/server_groups", 'p'],
-  get: [0, "/stacks/{stack_id}/server_groups/{server_group_id}"],
-  scale: [1, "/stacks/{stack_id}/server_groups/{server_group_id}", 'ba'],
-} as const;
 
 /** Databases: 3 operations. */
 export interface DatabasesResource {
   /** List databases. `GET /stacks/{stack_id}/server_groups/{server_group_id}/databases` (listDatabases) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">>;
+    (stackId: string, serverGroupId: number, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): Promise<DatabasePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/databases">, void, undefined>;
+    all(stackId: string, serverGroupId: number, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/databases">, void, undefined>;
   };
   /** Create a database. `POST /stacks/{stack_id}/server_groups/{server_group_id}/databases` (createDatabase) · scope: admin */
-  create(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">>;
+  create(stackId: string, serverGroupId: number, body: CreateDatabaseRequest, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases", "post">): Promise<DatabaseActionEnvelope>;
   /** Delete a database. `DELETE /stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}` (deleteDatabase) · scope: admin */
-  delete(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "server_group_id">, databaseId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete", "database_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete">>;
+  delete(stackId: string, serverGroupId: number, databaseId: string, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}", "delete">): Promise<DatabaseActionEnvelope>;
 }
 
-/** The databases methods' table, for `bindResource<DatabasesResource>(client, databases)`. */
-export const databases = {
-  list: [0, "/stacks/{stack_id}/server_groups/{server_group_id}/databases", 'p'],
-  create: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/databases", 'b'],
-  delete: [3, "/stacks/{stack_id}/server_groups/{server_group_id}/databases/{database_id}"],
-} as const;
 
 /** Database users: 4 operations. */
 export interface DatabaseUsersResource {
   /** List database users. `GET /stacks/{stack_id}/server_groups/{server_group_id}/database_users` (listDatabaseUsers) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">>;
+    (stackId: string, serverGroupId: number, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): Promise<DatabaseUserPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get", "server_group_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users">, void, undefined>;
+    all(stackId: string, serverGroupId: number, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users">, void, undefined>;
   };
   /** Create a database user. `POST /stacks/{stack_id}/server_groups/{server_group_id}/database_users` (createDatabaseUser) · scope: admin */
-  create(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post", "server_group_id">, body: Body<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">>;
+  create(stackId: string, serverGroupId: number, body: CreateDatabaseUserRequest, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users", "post">): Promise<DatabaseActionEnvelope>;
   /** Delete a database user. `DELETE /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}` (deleteDatabaseUser) · scope: admin */
-  delete(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">>;
+  delete(stackId: string, serverGroupId: number, databaseUserId: string, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}", "delete">): Promise<DatabaseActionEnvelope>;
   /** Regenerate a database user password. `POST /stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password` (runDatabaseUserPasswordRegeneration) · scope: admin */
-  regeneratePassword(stackId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "stack_id">, serverGroupId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "server_group_id">, databaseUserId: PathParam<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post", "database_user_id">, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">): Promise<Result<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">>;
+  regeneratePassword(stackId: string, serverGroupId: number, databaseUserId: string, options?: CallOptions<"/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password", "post">): Promise<DatabaseActionEnvelope>;
 }
 
-/** The databaseUsers methods' table, for `bindResource<DatabaseUsersResource>(client, databaseUsers)`. */
-export const databaseUsers = {
-  list: [0, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'p'],
-  create: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users", 'b'],
-  delete: [3, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}"],
-  regeneratePassword: [1, "/stacks/{stack_id}/server_groups/{server_group_id}/database_users/{database_user_id}/regenerate_password"],
-} as const;
 
 /** Servers: 5 operations. */
 export interface ServersResource {
   /** List servers. `GET /stacks/{stack_id}/servers` (listServers) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): Promise<Result<"/stacks/{stack_id}/servers", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): Promise<ServerPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/servers", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/servers", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers">, void, undefined>;
   };
   /** View a server. `GET /stacks/{stack_id}/servers/{server_uid}` (getServer) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}", "get">>;
+  get(stackId: string, serverUid: string, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}", "get">): Promise<ServerEnvelope>;
   /** Reboot a server. `POST /stacks/{stack_id}/servers/{server_uid}/reboot_server` (runServerReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
-  reboot(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post", "server_uid">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">>;
+  reboot(stackId: string, serverUid: string, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot_server", "post">): Promise<AsyncActionEnvelope>;
   /** Reboot a server (short path). `POST /stacks/{stack_id}/servers/{server_uid}/reboot` (runServerRebootShortPath) · scope: admin */
-  rebootShortPath(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">>;
+  rebootShortPath(stackId: string, serverUid: string, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/reboot", "post">): Promise<RebootServerAnswer>;
   /** Reboot the servers of a stack. `POST /stacks/{stack_id}/reboot_servers` (runStackReboot) · scope: reboot. `{ wait: true }` waits for the action to finish. */
-  rebootAll(stackId: PathParam<"/stacks/{stack_id}/reboot_servers", "post", "stack_id">, body: Body<"/stacks/{stack_id}/reboot_servers", "post">, options?: ActionOptions<"/stacks/{stack_id}/reboot_servers", "post">): Promise<Result<"/stacks/{stack_id}/reboot_servers", "post">>;
+  rebootAll(stackId: string, body: RebootStackServersRequest, options?: ActionOptions<"/stacks/{stack_id}/reboot_servers", "post">): Promise<AsyncActionEnvelope>;
 }
 
-/** The servers methods' table, for `bindResource<ServersResource>(client, servers)`. */
-export const servers = {
-  list: [0, "/stacks/{stack_id}/servers", 'p'],
-  get: [0, "/stacks/{stack_id}/servers/{server_uid}"],
-  reboot: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot_server", 'a'],
-  rebootShortPath: [1, "/stacks/{stack_id}/servers/{server_uid}/reboot"],
-  rebootAll: [1, "/stacks/{stack_id}/reboot_servers", 'ba'],
-} as const;
 
 /** Server settings: 3 operations. */
 export interface ServerSettingsResource {
   /** List server settings. `GET /stacks/{stack_id}/servers/{server_uid}/settings` (listServerSettings) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">>;
+    (stackId: string, serverUid: string, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): Promise<ServerSettingPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings", "get", "server_uid">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers/{server_uid}/settings">, void, undefined>;
+    all(stackId: string, serverUid: string, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/servers/{server_uid}/settings">, void, undefined>;
   };
   /** View a server setting. `GET /stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}` (getServerSetting) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "server_uid">, settingName: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get", "setting_name">, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get">>;
+  get(stackId: string, serverUid: string, settingName: string, options?: CallOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "get">): Promise<ServerSettingEnvelope>;
   /** Update a server setting. `PUT /stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}` (updateServerSetting) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  update(stackId: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "stack_id">, serverUid: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "server_uid">, settingName: PathParam<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put", "setting_name">, body: Body<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">): Promise<Result<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">>;
+  update(stackId: string, serverUid: string, settingName: string, body: UpdateServerSettingRequest, options?: ActionOptions<"/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", "put">): Promise<AsyncActionEnvelope>;
 }
 
-/** The serverSettings methods' table, for `bindResource<ServerSettingsResource>(client, serverSettings)`. */
-export const serverSettings = {
-  list: [0, "/stacks/{stack_id}/servers/{server_uid}/settings", 'p'],
-  get: [0, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}"],
-  update: [2, "/stacks/{stack_id}/servers/{server_uid}/settings/{setting_name}", 'ba'],
-} as const;
 
 /** Jobs: 7 operations. */
 export interface JobsResource {
   /** List jobs. `GET /stacks/{stack_id}/jobs` (listJobs) · scope: jobs */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/jobs", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): Promise<Result<"/stacks/{stack_id}/jobs", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): Promise<JobPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/jobs", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/jobs">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/jobs", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/jobs">, void, undefined>;
   };
   /** Pause all jobs. `POST /stacks/{stack_id}/jobs/pause_all` (runJobsPauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
-  pauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/pause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/pause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/pause_all", "post">>;
+  pauseAll(stackId: string, options?: ActionOptions<"/stacks/{stack_id}/jobs/pause_all", "post">): Promise<AsyncActionEnvelope>;
   /** Unpause all jobs. `POST /stacks/{stack_id}/jobs/unpause_all` (runJobsUnpauseAll) · scope: public. `{ wait: true }` waits for the action to finish. */
-  unpauseAll(stackId: PathParam<"/stacks/{stack_id}/jobs/unpause_all", "post", "stack_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/unpause_all", "post">): Promise<Result<"/stacks/{stack_id}/jobs/unpause_all", "post">>;
+  unpauseAll(stackId: string, options?: ActionOptions<"/stacks/{stack_id}/jobs/unpause_all", "post">): Promise<AsyncActionEnvelope>;
   /** View a job. `GET /stacks/{stack_id}/jobs/{job_id}` (getJob) · scope: jobs */
-  get(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}", "get", "job_id">, options?: CallOptions<"/stacks/{stack_id}/jobs/{job_id}", "get">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}", "get">>;
+  get(stackId: string, jobId: string, options?: CallOptions<"/stacks/{stack_id}/jobs/{job_id}", "get">): Promise<JobEnvelope>;
   /** Run a job now. `POST /stacks/{stack_id}/jobs/{job_id}/run_now` (runJobNow) · scope: public. `{ wait: true }` waits for the action to finish. */
-  runNow(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post", "job_id">, body?: Body<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">>;
+  runNow(stackId: string, jobId: string, body?: RunJobRequest, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/run_now", "post">): Promise<AsyncActionEnvelope>;
   /** Pause a job. `POST /stacks/{stack_id}/jobs/{job_id}/pause` (runJobPause) · scope: public. `{ wait: true }` waits for the action to finish. */
-  pause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/pause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">>;
+  pause(stackId: string, jobId: string, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/pause", "post">): Promise<AsyncActionEnvelope>;
   /** Unpause a job. `POST /stacks/{stack_id}/jobs/{job_id}/unpause` (runJobUnpause) · scope: public. `{ wait: true }` waits for the action to finish. */
-  unpause(stackId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "stack_id">, jobId: PathParam<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post", "job_id">, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">): Promise<Result<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">>;
+  unpause(stackId: string, jobId: string, options?: ActionOptions<"/stacks/{stack_id}/jobs/{job_id}/unpause", "post">): Promise<AsyncActionEnvelope>;
 }
 
-/** The jobs methods' table, for `bindResource<JobsResource>(client, jobs)`. */
-export const jobs = {
-  list: [0, "/stacks/{stack_id}/jobs", 'p'],
-  pauseAll: [1, "/stacks/{stack_id}/jobs/pause_all", 'a'],
-  unpauseAll: [1, "/stacks/{stack_id}/jobs/unpause_all", 'a'],
-  get: [0, "/stacks/{stack_id}/jobs/{job_id}"],
-  runNow: [1, "/stacks/{stack_id}/jobs/{job_id}/run_now", 'ba'],
-  pause: [1, "/stacks/{stack_id}/jobs/{job_id}/pause", 'a'],
-  unpause: [1, "/stacks/{stack_id}/jobs/{job_id}/unpause", 'a'],
-} as const;
 
 /** Processes: 4 operations. */
 export interface ProcessesResource {
   /** List processes. `GET /stacks/{stack_id}/processes` (listProcesses) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/processes", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): Promise<Result<"/stacks/{stack_id}/processes", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): Promise<ProcessPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/processes", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/processes">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/processes", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/processes">, void, undefined>;
   };
   /** Scale a process. `POST /stacks/{stack_id}/processes` (scaleProcess) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  scaleProcess(stackId: PathParam<"/stacks/{stack_id}/processes", "post", "stack_id">, body: Body<"/stacks/{stack_id}/processes", "post">, options?: ActionOptions<"/stacks/{stack_id}/processes", "post">): Promise<Result<"/stacks/{stack_id}/processes", "post">>;
+  scaleProcess(stackId: string, body: ScaleProcessRequest, options?: ActionOptions<"/stacks/{stack_id}/processes", "post">): Promise<ProcessScaleActionEnvelope>;
   /** View a process. `GET /stacks/{stack_id}/processes/{process_name}` (getProcess) · scope: public */
-  getProcess(stackId: PathParam<"/stacks/{stack_id}/processes/{process_name}", "get", "stack_id">, processName: PathParam<"/stacks/{stack_id}/processes/{process_name}", "get", "process_name">, options?: CallOptions<"/stacks/{stack_id}/processes/{process_name}", "get">): Promise<Result<"/stacks/{stack_id}/processes/{process_name}", "get">>;
+  getProcess(stackId: string, processName: string, options?: CallOptions<"/stacks/{stack_id}/processes/{process_name}", "get">): Promise<ProcessAnswer>;
   /** Scale a process (by name). `POST /stacks/{stack_id}/processes/{process_name}/scale` (scaleProcessByName) · scope: public. `{ wait: true }` waits for the action to finish. */
-  scaleProcessByName(stackId: PathParam<"/stacks/{stack_id}/processes/{process_name}/scale", "post", "stack_id">, processName: PathParam<"/stacks/{stack_id}/processes/{process_name}/scale", "post", "process_name">, body?: Body<"/stacks/{stack_id}/processes/{process_name}/scale", "post">, options?: ActionOptions<"/stacks/{stack_id}/processes/{process_name}/scale", "post">): Promise<Result<"/stacks/{stack_id}/processes/{process_name}/scale", "post">>;
+  scaleProcessByName(stackId: string, processName: string, body?: ScaleNamedProcessRequest, options?: ActionOptions<"/stacks/{stack_id}/processes/{process_name}/scale", "post">): Promise<ProcessScaleActionEnvelope>;
 }
 
-/** The processes methods' table, for `bindResource<ProcessesResource>(client, processes)`. */
-export const processes = {
-  list: [0, "/stacks/{stack_id}/processes", 'p'],
-  scaleProcess: [1, "/stacks/{stack_id}/processes", 'ba'],
-  getProcess: [0, "/stacks/{stack_id}/processes/{process_name}"],
-  scaleProcessByName: [1, "/stacks/{stack_id}/processes/{process_name}/scale", 'ba'],
-} as const;
 
 /** Sessions: 2 operations. */
 export interface SessionsResource {
   /** Start a container session. `POST /stacks/{stack_id}/sessions` (createSession) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
-  create(stackId: PathParam<"/stacks/{stack_id}/sessions", "post", "stack_id">, body: Body<"/stacks/{stack_id}/sessions", "post">, options?: ActionOptions<"/stacks/{stack_id}/sessions", "post">): Promise<Result<"/stacks/{stack_id}/sessions", "post">>;
+  create(stackId: string, body: CreateSessionRequest, options?: ActionOptions<"/stacks/{stack_id}/sessions", "post">): Promise<SessionStartAnswer>;
   /** View a container session. `GET /stacks/{stack_id}/sessions/fetch` (getSession) · scope: redeploy */
-  get(stackId: PathParam<"/stacks/{stack_id}/sessions/fetch", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/sessions/fetch", "get">): Promise<Result<"/stacks/{stack_id}/sessions/fetch", "get">>;
+  get(stackId: string, options?: CallOptions<"/stacks/{stack_id}/sessions/fetch", "get">): Promise<SessionAnswer>;
 }
 
-/** The sessions methods' table, for `bindResource<SessionsResource>(client, sessions)`. */
-export const sessions = {
-  create: [1, "/stacks/{stack_id}/sessions", 'ba'],
-  get: [0, "/stacks/{stack_id}/sessions/fetch"],
-} as const;
 
 /** Backups: 5 operations. */
 export interface BackupsResource {
   /** List backups. `GET /stacks/{stack_id}/backups` (listBackups) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/backups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): Promise<Result<"/stacks/{stack_id}/backups", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): Promise<BackupPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/backups", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/backups", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups">, void, undefined>;
   };
   /** Create a backup task or import a backup. `POST /stacks/{stack_id}/backups` (createBackup) · scope: admin */
-  create(stackId: PathParam<"/stacks/{stack_id}/backups", "post", "stack_id">, body: Body<"/stacks/{stack_id}/backups", "post">, options?: CallOptions<"/stacks/{stack_id}/backups", "post">): Promise<Result<"/stacks/{stack_id}/backups", "post">>;
+  create(stackId: string, body: CreateBackupRequest, options?: CallOptions<"/stacks/{stack_id}/backups", "post">): Promise<OperationResultEnvelope>;
   /** View a backup. `GET /stacks/{stack_id}/backups/{backup_id}` (getBackup) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}", "get">>;
+  get(stackId: string, backupId: number, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}", "get">): Promise<BackupEnvelope>;
   /** List backup files. `GET /stacks/{stack_id}/backups/{backup_id}/files` (listBackupFiles) · scope: public */
   listFiles: {
-    (stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files", "get">>;
+    (stackId: string, backupId: number, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): Promise<BackupFilePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files", "get", "backup_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups/{backup_id}/files">, void, undefined>;
+    all(stackId: string, backupId: number, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/backups/{backup_id}/files">, void, undefined>;
   };
   /** Get a backup file URL. `GET /stacks/{stack_id}/backups/{backup_id}/files/{file_id}` (getBackupFile) · scope: public */
-  getFile(stackId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "stack_id">, backupId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "backup_id">, fileId: PathParam<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get", "file_id">, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get">): Promise<Result<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get">>;
+  getFile(stackId: string, backupId: number, fileId: string, options?: CallOptions<"/stacks/{stack_id}/backups/{backup_id}/files/{file_id}", "get">): Promise<BackupFileLinkEnvelope>;
 }
 
-/** The backups methods' table, for `bindResource<BackupsResource>(client, backups)`. */
-export const backups = {
-  list: [0, "/stacks/{stack_id}/backups", 'p'],
-  create: [1, "/stacks/{stack_id}/backups", 'b'],
-  get: [0, "/stacks/{stack_id}/backups/{backup_id}"],
-  listFiles: [0, "/stacks/{stack_id}/backups/{backup_id}/files", 'p'],
-  getFile: [0, "/stacks/{stack_id}/backups/{backup_id}/files/{file_id}"],
-} as const;
 
 /** SSL certificates: 7 operations. */
 export interface SSLCertificatesResource {
   /** List SSL certificates. `GET /stacks/{stack_id}/ssl_certificates` (listSslCertificates) · scope: admin */
   listSslCertificates: {
-    (stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): Promise<Result<"/stacks/{stack_id}/ssl_certificates", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): Promise<SslCertificatePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/ssl_certificates">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/ssl_certificates">, void, undefined>;
   };
   /** Add an SSL certificate. `POST /stacks/{stack_id}/ssl_certificates` (createSslCertificate) · scope: admin */
-  createSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates", "post", "stack_id">, body: Body<"/stacks/{stack_id}/ssl_certificates", "post">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "post">): Promise<Result<"/stacks/{stack_id}/ssl_certificates", "post">>;
+  createSslCertificate(stackId: string, body: CreateSslCertificateRequest, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates", "post">): Promise<SslCertificateEnvelope>;
   /** View an SSL certificate. `GET /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (getSslCertificate) · scope: admin */
-  getSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get", "ssl_certificate_uuid">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get">>;
+  getSslCertificate(stackId: string, sslCertificateUuid: string, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "get">): Promise<SslCertificateEnvelope>;
   /** Update an SSL certificate. `PUT /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (updateSslCertificate) · scope: admin */
-  updateSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put", "ssl_certificate_uuid">, body: Body<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">>;
+  updateSslCertificate(stackId: string, sslCertificateUuid: string, body: UpdateSslCertificateRequest, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "put">): Promise<SslCertificateEnvelope>;
   /** Update an SSL certificate (PATCH). `PATCH /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (updateSslCertificatePartial) · scope: admin */
-  updateSslCertificatePartial(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch", "ssl_certificate_uuid">, body: Body<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">>;
+  updateSslCertificatePartial(stackId: string, sslCertificateUuid: string, body: UpdateSslCertificateRequest, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "patch">): Promise<SslCertificateEnvelope>;
   /** Delete an SSL certificate. `DELETE /stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}` (deleteSslCertificate) · scope: admin */
-  deleteSslCertificate(stackId: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete", "stack_id">, sslCertificateUuid: PathParam<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete", "ssl_certificate_uuid">, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete">): Promise<Result<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete">>;
+  deleteSslCertificate(stackId: string, sslCertificateUuid: string, options?: CallOptions<"/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", "delete">): Promise<SslCertificateEnvelope>;
   /** List DNS providers. `GET /dns_providers` (listDnsProviders) · scope: admin */
   listDnsProviders: {
-    (options?: CallOptions<"/dns_providers", "get">): Promise<Result<"/dns_providers", "get">>;
+    (options?: CallOptions<"/dns_providers", "get">): Promise<DnsProviderPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/dns_providers", "get">): AsyncGenerator<ListItem<"/dns_providers">, void, undefined>;
   };
 }
 
-/** The sSLCertificates methods' table, for `bindResource<SSLCertificatesResource>(client, sSLCertificates)`. */
-export const sSLCertificates = {
-  listSslCertificates: [0, "/stacks/{stack_id}/ssl_certificates", 'p'],
-  createSslCertificate: [1, "/stacks/{stack_id}/ssl_certificates", 'b'],
-  getSslCertificate: [0, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}"],
-  updateSslCertificate: [2, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", 'b'],
-  updateSslCertificatePartial: [4, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}", 'b'],
-  deleteSslCertificate: [3, "/stacks/{stack_id}/ssl_certificates/{ssl_certificate_uuid}"],
-  listDnsProviders: [0, "/dns_providers", 'p'],
-} as const;
 
 /** Image repositories: 6 operations. */
 export interface ImageRepositoriesResource {
   /** List image repositories of a stack. `GET /stacks/{stack_id}/image_repositories` (listStackImageRepositories) · scope: public */
   listStack: {
-    (stackId: PathParam<"/stacks/{stack_id}/image_repositories", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): Promise<Result<"/stacks/{stack_id}/image_repositories", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): Promise<ImageRepositoryPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/image_repositories", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/image_repositories">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/image_repositories", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/image_repositories">, void, undefined>;
   };
   /** List image repositories. `GET /image_repositories` (listImageRepositories) · scope: admin */
   list: {
-    (options?: CallOptions<"/image_repositories", "get">): Promise<Result<"/image_repositories", "get">>;
+    (options?: CallOptions<"/image_repositories", "get">): Promise<ImageRepositoryPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/image_repositories", "get">): AsyncGenerator<ListItem<"/image_repositories">, void, undefined>;
   };
   /** Add an image repository. `POST /image_repositories` (createImageRepository) · scope: admin */
-  createImageRepository(body: Body<"/image_repositories", "post">, options?: CallOptions<"/image_repositories", "post">): Promise<Result<"/image_repositories", "post">>;
+  createImageRepository(body: ImageRepositoryRequest, options?: CallOptions<"/image_repositories", "post">): Promise<ImageRepositoryEnvelope>;
   /** View an image repository. `GET /image_repositories/{image_repository_id}` (getImageRepository) · scope: admin */
-  getImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "get", "image_repository_id">, options?: CallOptions<"/image_repositories/{image_repository_id}", "get">): Promise<Result<"/image_repositories/{image_repository_id}", "get">>;
+  getImageRepository(imageRepositoryId: number, options?: CallOptions<"/image_repositories/{image_repository_id}", "get">): Promise<ImageRepositoryEnvelope>;
   /** Update an image repository. `PUT /image_repositories/{image_repository_id}` (updateImageRepository) · scope: admin */
-  updateImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "put", "image_repository_id">, body: Body<"/image_repositories/{image_repository_id}", "put">, options?: CallOptions<"/image_repositories/{image_repository_id}", "put">): Promise<Result<"/image_repositories/{image_repository_id}", "put">>;
+  updateImageRepository(imageRepositoryId: number, body: ImageRepositoryRequest, options?: CallOptions<"/image_repositories/{image_repository_id}", "put">): Promise<ImageRepositoryEnvelope>;
   /** Delete an image repository. `DELETE /image_repositories/{image_repository_id}` (deleteImageRepository) · scope: admin */
-  deleteImageRepository(imageRepositoryId: PathParam<"/image_repositories/{image_repository_id}", "delete", "image_repository_id">, options?: CallOptions<"/image_repositories/{image_repository_id}", "delete">): Promise<Result<"/image_repositories/{image_repository_id}", "delete">>;
+  deleteImageRepository(imageRepositoryId: number, options?: CallOptions<"/image_repositories/{image_repository_id}", "delete">): Promise<ImageRepositoryDeleteResultEnvelope>;
 }
 
-/** The imageRepositories methods' table, for `bindResource<ImageRepositoriesResource>(client, imageRepositories)`. */
-export const imageRepositories = {
-  listStack: [0, "/stacks/{stack_id}/image_repositories", 'p'],
-  list: [0, "/image_repositories", 'p'],
-  createImageRepository: [1, "/image_repositories", 'b'],
-  getImageRepository: [0, "/image_repositories/{image_repository_id}"],
-  updateImageRepository: [2, "/image_repositories/{image_repository_id}", 'b'],
-  deleteImageRepository: [3, "/image_repositories/{image_repository_id}"],
-} as const;
 
 /** Tags: 4 operations. */
 export interface TagsResource {
   /** List the tags of an entity. `GET /tags/{entity_type}/{entity_id}` (listEntityTags) · scope: public */
   listEntity: {
-    (entityType: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): Promise<Result<"/tags/{entity_type}/{entity_id}", "get">>;
+    (entityType: string, entityId: string, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): Promise<EntityTagsPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "get", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): AsyncGenerator<ListItem<"/tags/{entity_type}/{entity_id}">, void, undefined>;
+    all(entityType: string, entityId: string, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "get">): AsyncGenerator<ListItem<"/tags/{entity_type}/{entity_id}">, void, undefined>;
   };
   /** Replace the tags of an entity. `POST /tags/{entity_type}/{entity_id}` (createEntityTags) · scope: public */
-  createEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "post", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "post", "entity_id">, body: Body<"/tags/{entity_type}/{entity_id}", "post">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "post">): Promise<Result<"/tags/{entity_type}/{entity_id}", "post">>;
+  createEntity(entityType: string, entityId: string, body: CreateEntityTagsRequest, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "post">): Promise<EntityTagsPage>;
   /** Add and delete tags of an entity. `PATCH /tags/{entity_type}/{entity_id}` (updateEntityTags) · scope: public */
-  updateEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "patch", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "patch", "entity_id">, body: Body<"/tags/{entity_type}/{entity_id}", "patch">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "patch">): Promise<Result<"/tags/{entity_type}/{entity_id}", "patch">>;
+  updateEntity(entityType: string, entityId: string, body: UpdateEntityTagsRequest, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "patch">): Promise<EntityTagsUpdateResult>;
   /** Delete the tags of an entity. `DELETE /tags/{entity_type}/{entity_id}` (deleteEntityTags) · scope: public */
-  deleteEntity(entityType: PathParam<"/tags/{entity_type}/{entity_id}", "delete", "entity_type">, entityId: PathParam<"/tags/{entity_type}/{entity_id}", "delete", "entity_id">, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "delete">): Promise<Result<"/tags/{entity_type}/{entity_id}", "delete">>;
+  deleteEntity(entityType: string, entityId: string, options?: CallOptions<"/tags/{entity_type}/{entity_id}", "delete">): Promise<EntityTagsPage>;
 }
 
-/** The tags methods' table, for `bindResource<TagsResource>(client, tags)`. */
-export const tags = {
-  listEntity: [0, "/tags/{entity_type}/{entity_id}", 'p'],
-  createEntity: [1, "/tags/{entity_type}/{entity_id}", 'b'],
-  updateEntity: [4, "/tags/{entity_type}/{entity_id}", 'b'],
-  deleteEntity: [3, "/tags/{entity_type}/{entity_id}"],
-} as const;
 
 /** Clouds: 2 operations. */
 export interface CloudsResource {
   /** List clouds. `GET /clouds` (listClouds) · scope: redeploy */
-  list(options?: CallOptions<"/clouds", "get">): Promise<Result<"/clouds", "get">>;
+  list(options?: CallOptions<"/clouds", "get">): Promise<CloudList>;
   /** View a cloud. `GET /clouds/{cloud_id}` (getCloud) · scope: redeploy */
-  get(cloudId: PathParam<"/clouds/{cloud_id}", "get", "cloud_id">, options?: CallOptions<"/clouds/{cloud_id}", "get">): Promise<Result<"/clouds/{cloud_id}", "get">>;
+  get(cloudId: string, options?: CallOptions<"/clouds/{cloud_id}", "get">): Promise<CloudEnvelope>;
 }
 
-/** The clouds methods' table, for `bindResource<CloudsResource>(client, clouds)`. */
-export const clouds = {
-  list: [0, "/clouds"],
-  get: [0, "/clouds/{cloud_id}"],
-} as const;
 
 /** Reference data: 2 operations. */
 export interface ReferenceDataResource {
   /** Get cloud reference data. `GET /reference/clouds` (getReferenceClouds) · scope: public */
-  getReferenceClouds(options?: CallOptions<"/reference/clouds", "get">): Promise<Result<"/reference/clouds", "get">>;
+  getReferenceClouds(options?: CallOptions<"/reference/clouds", "get">): Promise<ReferenceClouds>;
   /** Get Nginx module reference data. `GET /reference/nginx_modules` (getReferenceNginxModules) · scope: public */
-  getReferenceNginxModules(options?: CallOptions<"/reference/nginx_modules", "get">): Promise<Result<"/reference/nginx_modules", "get">>;
+  getReferenceNginxModules(options?: CallOptions<"/reference/nginx_modules", "get">): Promise<ReferenceNginxModules>;
 }
 
-/** The referenceData methods' table, for `bindResource<ReferenceDataResource>(client, referenceData)`. */
-export const referenceData = {
-  getReferenceClouds: [0, "/reference/clouds"],
-  getReferenceNginxModules: [0, "/reference/nginx_modules"],
-} as const;
 
 /** Clusters: 4 operations. */
 export interface ClustersResource {
   /** List clusters. `GET /clusters` (listClusters) · scope: public */
   list: {
-    (options?: CallOptions<"/clusters", "get">): Promise<Result<"/clusters", "get">>;
+    (options?: CallOptions<"/clusters", "get">): Promise<ClusterPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/clusters", "get">): AsyncGenerator<ListItem<"/clusters">, void, undefined>;
   };
   /** Create a cluster. `POST /clusters` (createCluster) · scope: redeploy */
-  create(options?: CallOptions<"/clusters", "post">): Promise<Result<"/clusters", "post">>;
+  create(options?: CallOptions<"/clusters", "post">): Promise<ClusterEnvelope>;
   /** View a cluster. `GET /clusters/{cluster_id}` (getCluster) · scope: public */
-  get(clusterId: PathParam<"/clusters/{cluster_id}", "get", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}", "get">): Promise<Result<"/clusters/{cluster_id}", "get">>;
+  get(clusterId: string, options?: CallOptions<"/clusters/{cluster_id}", "get">): Promise<ClusterEnvelope>;
   /** Reboot the servers of a cluster. `POST /clusters/{cluster_id}/reboot_servers` (runClusterServersReboot) · scope: admin */
-  rebootServers(clusterId: PathParam<"/clusters/{cluster_id}/reboot_servers", "post", "cluster_id">, options?: CallOptions<"/clusters/{cluster_id}/reboot_servers", "post">): Promise<Result<"/clusters/{cluster_id}/reboot_servers", "post">>;
+  rebootServers(clusterId: string, options?: CallOptions<"/clusters/{cluster_id}/reboot_servers", "post">): Promise<ClusterRebootEnvelope>;
 }
 
-/** The clusters methods' table, for `bindResource<ClustersResource>(client, clusters)`. */
-export const clusters = {
-  list: [0, "/clusters", 'p'],
-  create: [1, "/clusters"],
-  get: [0, "/clusters/{cluster_id}"],
-  rebootServers: [1, "/clusters/{cluster_id}/reboot_servers"],
-} as const;
 
 /** Accounts: 5 operations. */
 export interface AccountsResource {
   /** List accounts. `GET /accounts` (listAccounts) · scope: users */
   list: {
-    (options?: CallOptions<"/accounts", "get">): Promise<Result<"/accounts", "get">>;
+    (options?: CallOptions<"/accounts", "get">): Promise<AccountPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/accounts", "get">): AsyncGenerator<ListItem<"/accounts">, void, undefined>;
   };
   /** View an account. `GET /accounts/{account_id}` (getAccount) · scope: users */
-  get(accountId: PathParam<"/accounts/{account_id}", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}", "get">): Promise<Result<"/accounts/{account_id}", "get">>;
+  get(accountId: number, options?: CallOptions<"/accounts/{account_id}", "get">): Promise<AccountEnvelope>;
   /** Get a one-time password. `GET /accounts/otp` (getAccountOtp) · scope: users */
-  getOtp(options?: CallOptions<"/accounts/otp", "get">): Promise<Result<"/accounts/otp", "get">>;
+  getOtp(options?: CallOptions<"/accounts/otp", "get">): Promise<AccountOtpEnvelope>;
   /** Generate a one-time password. `POST /accounts/otp` (createAccountOtp) · scope: users */
-  createOtp(options?: CallOptions<"/accounts/otp", "post">): Promise<Result<"/accounts/otp", "post">>;
+  createOtp(options?: CallOptions<"/accounts/otp", "post">): Promise<AccountOtpEnvelope>;
   /** Fetch a JWT. `POST /jwt/fetch` (createJwt) · scope: public */
-  createJwt(body: Body<"/jwt/fetch", "post">, options?: CallOptions<"/jwt/fetch", "post">): Promise<Result<"/jwt/fetch", "post">>;
+  createJwt(body: FetchJwtRequest, options?: CallOptions<"/jwt/fetch", "post">): Promise<JwtResponse>;
 }
 
-/** The accounts methods' table, for `bindResource<AccountsResource>(client, accounts)`. */
-export const accounts = {
-  list: [0, "/accounts", 'p'],
-  get: [0, "/accounts/{account_id}"],
-  getOtp: [0, "/accounts/otp"],
-  createOtp: [1, "/accounts/otp"],
-  createJwt: [1, "/jwt/fetch", 'b'],
-} as const;
 
 /** Gateways: 4 operations. */
 export interface GatewaysResource {
   /** List gateways. `GET /accounts/{account_id}/gateways` (listGateways) · scope: public */
   list: {
-    (accountId: PathParam<"/accounts/{account_id}/gateways", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): Promise<Result<"/accounts/{account_id}/gateways", "get">>;
+    (accountId: number, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): Promise<GatewayPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(accountId: PathParam<"/accounts/{account_id}/gateways", "get", "account_id">, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): AsyncGenerator<ListItem<"/accounts/{account_id}/gateways">, void, undefined>;
+    all(accountId: number, options?: CallOptions<"/accounts/{account_id}/gateways", "get">): AsyncGenerator<ListItem<"/accounts/{account_id}/gateways">, void, undefined>;
   };
   /** Create a gateway. `POST /accounts/{account_id}/gateways` (createGateway) · scope: admin */
-  create(accountId: PathParam<"/accounts/{account_id}/gateways", "post", "account_id">, body: Body<"/accounts/{account_id}/gateways", "post">, options?: CallOptions<"/accounts/{account_id}/gateways", "post">): Promise<Result<"/accounts/{account_id}/gateways", "post">>;
+  create(accountId: number, body: CreateGatewayRequest, options?: CallOptions<"/accounts/{account_id}/gateways", "post">): Promise<GatewayWriteResultEnvelope>;
   /** Update a gateway. `PUT /accounts/{account_id}/gateways/{gateway_id}` (updateGateway) · scope: admin */
-  update(accountId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "put", "account_id">, gatewayId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "put", "gateway_id">, body: Body<"/accounts/{account_id}/gateways/{gateway_id}", "put">, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "put">): Promise<Result<"/accounts/{account_id}/gateways/{gateway_id}", "put">>;
+  update(accountId: number, gatewayId: number, body: UpdateGatewayRequest, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "put">): Promise<GatewayWriteResultEnvelope>;
   /** Delete a gateway. `DELETE /accounts/{account_id}/gateways/{gateway_id}` (deleteGateway) · scope: admin */
-  delete(accountId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "delete", "account_id">, gatewayId: PathParam<"/accounts/{account_id}/gateways/{gateway_id}", "delete", "gateway_id">, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "delete">): Promise<Result<"/accounts/{account_id}/gateways/{gateway_id}", "delete">>;
+  delete(accountId: number, gatewayId: number, options?: CallOptions<"/accounts/{account_id}/gateways/{gateway_id}", "delete">): Promise<GatewayWriteResultEnvelope>;
 }
 
-/** The gateways methods' table, for `bindResource<GatewaysResource>(client, gateways)`. */
-export const gateways = {
-  list: [0, "/accounts/{account_id}/gateways", 'p'],
-  create: [1, "/accounts/{account_id}/gateways", 'b'],
-  update: [2, "/accounts/{account_id}/gateways/{gateway_id}", 'b'],
-  delete: [3, "/accounts/{account_id}/gateways/{gateway_id}"],
-} as const;
 
 /** Users: 10 operations. */
 export interface UsersResource {
   /** List users. `GET /users` (listUsers) · scope: users */
   list: {
-    (options?: CallOptions<"/users", "get">): Promise<Result<"/users", "get">>;
+    (options?: CallOptions<"/users", "get">): Promise<UserPage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/users", "get">): AsyncGenerator<ListItem<"/users">, void, undefined>;
   };
   /** View a user. `GET /users/{user_id}` (getUser) · scope: users */
-  get(userId: PathParam<"/users/{user_id}", "get", "user_id">, options?: CallOptions<"/users/{user_id}", "get">): Promise<Result<"/users/{user_id}", "get">>;
+  get(userId: number, options?: CallOptions<"/users/{user_id}", "get">): Promise<UserEnvelope>;
   /** Update a user. `PUT /users/{user_id}` (updateUser) · scope: admin */
-  update(userId: PathParam<"/users/{user_id}", "put", "user_id">, body: Body<"/users/{user_id}", "put">, options?: CallOptions<"/users/{user_id}", "put">): Promise<Result<"/users/{user_id}", "put">>;
+  update(userId: number, body: UpdateUserRequest, options?: CallOptions<"/users/{user_id}", "put">): Promise<UpdatedUserResponse>;
   /** Add a device. `POST /users/{user_id}/devices` (createDevice) · scope: users */
-  createDevice(userId: PathParam<"/users/{user_id}/devices", "post", "user_id">, body: Body<"/users/{user_id}/devices", "post">, options?: CallOptions<"/users/{user_id}/devices", "post">): Promise<Result<"/users/{user_id}/devices", "post">>;
+  createDevice(userId: number, body: CreateDeviceRequest, options?: CallOptions<"/users/{user_id}/devices", "post">): Promise<DeviceEnvelope>;
   /** Update a device by its token. `PUT /users/{user_id}/devices` (updateDeviceByToken) · scope: users */
-  updateDeviceByToken(userId: PathParam<"/users/{user_id}/devices", "put", "user_id">, body: Body<"/users/{user_id}/devices", "put">, options?: CallOptions<"/users/{user_id}/devices", "put">): Promise<Result<"/users/{user_id}/devices", "put">>;
+  updateDeviceByToken(userId: number, body: UpdateDeviceByTokenRequest, options?: CallOptions<"/users/{user_id}/devices", "put">): Promise<undefined>;
   /** Update a device. `PUT /users/{user_id}/devices/{token}` (updateDevice) · scope: users */
-  updateDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "put", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "put", "token">, body: Body<"/users/{user_id}/devices/{token}", "put">, options?: CallOptions<"/users/{user_id}/devices/{token}", "put">): Promise<Result<"/users/{user_id}/devices/{token}", "put">>;
+  updateDevice(userId: number, token: string, body: UpdateDeviceRequest, options?: CallOptions<"/users/{user_id}/devices/{token}", "put">): Promise<undefined>;
   /** Delete a device. `DELETE /users/{user_id}/devices/{token}` (deleteDevice) · scope: users */
-  deleteDevice(userId: PathParam<"/users/{user_id}/devices/{token}", "delete", "user_id">, token: PathParam<"/users/{user_id}/devices/{token}", "delete", "token">, options?: CallOptions<"/users/{user_id}/devices/{token}", "delete">): Promise<Result<"/users/{user_id}/devices/{token}", "delete">>;
+  deleteDevice(userId: number, token: string, options?: CallOptions<"/users/{user_id}/devices/{token}", "delete">): Promise<undefined>;
   /** View registry credentials. `GET /users/registry-credentials` (getRegistryCredentials) · scope: users */
-  getRegistryCredentials(options?: CallOptions<"/users/registry-credentials", "get">): Promise<Result<"/users/registry-credentials", "get">>;
+  getRegistryCredentials(options?: CallOptions<"/users/registry-credentials", "get">): Promise<RegistryCredentialsEnvelope>;
   /** View the access public key. `GET /ssh_keys/access` (getAccessPublicKey) · scope: users */
-  getAccessPublicKey(options?: CallOptions<"/ssh_keys/access", "get">): Promise<Result<"/ssh_keys/access", "get">>;
+  getAccessPublicKey(options?: CallOptions<"/ssh_keys/access", "get">): Promise<AccessPublicKeyEnvelope>;
   /** Set the access public key. `POST /ssh_keys/access` (createAccessPublicKey) · scope: users */
-  createAccessPublicKey(body: Body<"/ssh_keys/access", "post">, options?: CallOptions<"/ssh_keys/access", "post">): Promise<Result<"/ssh_keys/access", "post">>;
+  createAccessPublicKey(body: SetAccessPublicKeyRequest, options?: CallOptions<"/ssh_keys/access", "post">): Promise<AccessPublicKeyUpdateEnvelope>;
 }
 
-/** The users methods' table, for `bindResource<UsersResource>(client, users)`. */
-export const users = {
-  list: [0, "/users", 'p'],
-  get: [0, "/users/{user_id}"],
-  update: [2, "/users/{user_id}", 'b'],
-  createDevice: [1, "/users/{user_id}/devices", 'b'],
-  updateDeviceByToken: [2, "/users/{user_id}/devices", 'b'],
-  updateDevice: [2, "/users/{user_id}/devices/{token}", 'b'],
-  deleteDevice: [3, "/users/{user_id}/devices/{token}"],
-  getRegistryCredentials: [0, "/users/registry-credentials"],
-  getAccessPublicKey: [0, "/ssh_keys/access"],
-  createAccessPublicKey: [1, "/ssh_keys/access", 'b'],
-} as const;
 
 /** Ping: 2 operations. */
 export interface PingResource {
   /** Ping. `GET /ping` (getPing) · scope: public */
-  get(options?: CallOptions<"/ping", "get">): Promise<Result<"/ping", "get">>;
+  get(options?: CallOptions<"/ping", "get">): Promise<PingResponse>;
   /** Ping with authentication. `GET /ping/auth` (getAuthenticatedPing) · scope: public */
-  getAuthenticated(options?: CallOptions<"/ping/auth", "get">): Promise<Result<"/ping/auth", "get">>;
+  getAuthenticated(options?: CallOptions<"/ping/auth", "get">): Promise<PingResponse>;
 }
 
-/** The ping methods' table, for `bindResource<PingResource>(client, ping)`. */
-export const ping = {
-  get: [0, "/ping"],
-  getAuthenticated: [0, "/ping/auth"],
-} as const;
 
 /** Failover groups: 4 operations. */
 export interface FailoverGroupsResource {
   /** List failover groups. `GET /failover_groups` (listFailoverGroups) · scope: public */
-  list(options?: CallOptions<"/failover_groups", "get">): Promise<Result<"/failover_groups", "get">>;
+  list(options?: CallOptions<"/failover_groups", "get">): Promise<FailoverGroupList>;
   /** Create a failover group. `POST /failover_groups` (createFailoverGroup) · scope: admin */
-  create(body: Body<"/failover_groups", "post">, options?: CallOptions<"/failover_groups", "post">): Promise<Result<"/failover_groups", "post">>;
+  create(body: FailoverGroupRequest, options?: CallOptions<"/failover_groups", "post">): Promise<FailoverGroupResultEnvelope>;
   /** Update a failover group. `PUT /failover_groups/{failover_group_uid}` (updateFailoverGroup) · scope: admin */
-  update(failoverGroupUid: PathParam<"/failover_groups/{failover_group_uid}", "put", "failover_group_uid">, body: Body<"/failover_groups/{failover_group_uid}", "put">, options?: CallOptions<"/failover_groups/{failover_group_uid}", "put">): Promise<Result<"/failover_groups/{failover_group_uid}", "put">>;
+  update(failoverGroupUid: string, body: FailoverGroupRequest, options?: CallOptions<"/failover_groups/{failover_group_uid}", "put">): Promise<FailoverGroupResultEnvelope>;
   /** Delete a failover group. `DELETE /failover_groups/{failover_group_uid}` (deleteFailoverGroup) · scope: admin */
-  delete(failoverGroupUid: PathParam<"/failover_groups/{failover_group_uid}", "delete", "failover_group_uid">, options?: CallOptions<"/failover_groups/{failover_group_uid}", "delete">): Promise<Result<"/failover_groups/{failover_group_uid}", "delete">>;
+  delete(failoverGroupUid: string, options?: CallOptions<"/failover_groups/{failover_group_uid}", "delete">): Promise<FailoverGroupResultEnvelope>;
 }
 
-/** The failoverGroups methods' table, for `bindResource<FailoverGroupsResource>(client, failoverGroups)`. */
-export const failoverGroups = {
-  list: [0, "/failover_groups"],
-  create: [1, "/failover_groups", 'b'],
-  update: [2, "/failover_groups/{failover_group_uid}", 'b'],
-  delete: [3, "/failover_groups/{failover_group_uid}"],
-} as const;
 
 /** Elastic addresses: 4 operations. */
 export interface ElasticAddressesResource {
   /** List elastic addresses. `GET /elastic_addresses` (listElasticAddresses) · scope: public */
-  list(options?: CallOptions<"/elastic_addresses", "get">): Promise<Result<"/elastic_addresses", "get">>;
+  list(options?: CallOptions<"/elastic_addresses", "get">): Promise<ElasticAddressList>;
   /** Create an elastic address. `POST /elastic_addresses` (createElasticAddress) · scope: admin */
-  create(body: Body<"/elastic_addresses", "post">, options?: CallOptions<"/elastic_addresses", "post">): Promise<Result<"/elastic_addresses", "post">>;
+  create(body: FailoverGroupRequest, options?: CallOptions<"/elastic_addresses", "post">): Promise<OperationResultEnvelope>;
   /** Update an elastic address. `PUT /elastic_addresses/{elastic_address_uid}` (updateElasticAddress) · scope: admin */
-  update(elasticAddressUid: PathParam<"/elastic_addresses/{elastic_address_uid}", "put", "elastic_address_uid">, body: Body<"/elastic_addresses/{elastic_address_uid}", "put">, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "put">): Promise<Result<"/elastic_addresses/{elastic_address_uid}", "put">>;
+  update(elasticAddressUid: string, body: FailoverGroupRequest, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "put">): Promise<OperationResultEnvelope>;
   /** Delete an elastic address. `DELETE /elastic_addresses/{elastic_address_uid}` (deleteElasticAddress) · scope: admin */
-  delete(elasticAddressUid: PathParam<"/elastic_addresses/{elastic_address_uid}", "delete", "elastic_address_uid">, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "delete">): Promise<Result<"/elastic_addresses/{elastic_address_uid}", "delete">>;
+  delete(elasticAddressUid: string, options?: CallOptions<"/elastic_addresses/{elastic_address_uid}", "delete">): Promise<OperationResultEnvelope>;
 }
 
-/** The elasticAddresses methods' table, for `bindResource<ElasticAddressesResource>(client, elasticAddresses)`. */
-export const elasticAddresses = {
-  list: [0, "/elastic_addresses"],
-  create: [1, "/elastic_addresses", 'b'],
-  update: [2, "/elastic_addresses/{elastic_address_uid}", 'b'],
-  delete: [3, "/elastic_addresses/{elastic_address_uid}"],
-} as const;
 
 /** Onprems: 3 operations. */
 export interface OnpremsResource {
   /** List on-premises records. `GET /onprems` (listOnprems) · scope: public */
-  list(options?: CallOptions<"/onprems", "get">): Promise<Result<"/onprems", "get">>;
+  list(options?: CallOptions<"/onprems", "get">): Promise<OnpremList>;
   /** View an on-premises record. `GET /onprems/{onprem_uid}` (getOnprem) · scope: public */
-  get(onpremUid: PathParam<"/onprems/{onprem_uid}", "get", "onprem_uid">, options?: CallOptions<"/onprems/{onprem_uid}", "get">): Promise<Result<"/onprems/{onprem_uid}", "get">>;
+  get(onpremUid: string, options?: CallOptions<"/onprems/{onprem_uid}", "get">): Promise<OnpremEnvelope>;
   /** Update an on-premises record. `PUT /onprems/{onprem_uid}` (updateOnprem) · scope: admin */
-  update(onpremUid: PathParam<"/onprems/{onprem_uid}", "put", "onprem_uid">, body: Body<"/onprems/{onprem_uid}", "put">, options?: CallOptions<"/onprems/{onprem_uid}", "put">): Promise<Result<"/onprems/{onprem_uid}", "put">>;
+  update(onpremUid: string, body: UpdateOnpremRequest, options?: CallOptions<"/onprems/{onprem_uid}", "put">): Promise<OnpremEnvelope>;
 }
 
-/** The onprems methods' table, for `bindResource<OnpremsResource>(client, onprems)`. */
-export const onprems = {
-  list: [0, "/onprems"],
-  get: [0, "/onprems/{onprem_uid}"],
-  update: [2, "/onprems/{onprem_uid}", 'b'],
-} as const;
 
 /** Operations: 1 operations. */
 export interface OperationsResource {
   /** List operation logs. `GET /operations/{operation_uid}/logs` (listOperationLogs) · scope: public */
   listLogs: {
-    (operationUid: PathParam<"/operations/{operation_uid}/logs", "get", "operation_uid">, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): Promise<Result<"/operations/{operation_uid}/logs", "get">>;
+    (operationUid: string, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): Promise<OperationLogPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(operationUid: PathParam<"/operations/{operation_uid}/logs", "get", "operation_uid">, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): AsyncGenerator<ListItem<"/operations/{operation_uid}/logs">, void, undefined>;
+    all(operationUid: string, options?: CallOptions<"/operations/{operation_uid}/logs", "get">): AsyncGenerator<ListItem<"/operations/{operation_uid}/logs">, void, undefined>;
   };
 }
 
-/** The operations methods' table, for `bindResource<OperationsResource>(client, operations)`. */
-export const operations = {
-  listLogs: [0, "/operations/{operation_uid}/logs", 'p'],
-} as const;
 
 /** Queues: 4 operations. */
 export interface QueuesResource {
   /** List work queues. `GET /queues` (listQueues) · scope: redeploy */
-  list(options?: CallOptions<"/queues", "get">): Promise<Result<"/queues", "get">>;
+  list(options?: CallOptions<"/queues", "get">): Promise<QueueList>;
   /** Register an agent. `POST /queues/register` (createQueueRegistration) · scope: redeploy */
-  createRegistration(body: Body<"/queues/register", "post">, options?: CallOptions<"/queues/register", "post">): Promise<Result<"/queues/register", "post">>;
+  createRegistration(body: RegisterQueueAgentRequest, options?: CallOptions<"/queues/register", "post">): Promise<QueueAgentRegistrationEnvelope>;
   /** Take the next task of a queue. `GET /queues/{queue_name}` (getQueueTask) · scope: redeploy */
-  getTask(queueName: PathParam<"/queues/{queue_name}", "get", "queue_name">, options?: CallOptions<"/queues/{queue_name}", "get">): Promise<Result<"/queues/{queue_name}", "get">>;
+  getTask(queueName: string, options?: CallOptions<"/queues/{queue_name}", "get">): Promise<QueueTaskEnvelope>;
   /** Report on a queue task. `PUT /queues/{queue_name}` (updateQueueTask) · scope: redeploy */
-  updateTask(queueName: PathParam<"/queues/{queue_name}", "put", "queue_name">, body: Body<"/queues/{queue_name}", "put">, options?: CallOptions<"/queues/{queue_name}", "put">): Promise<Result<"/queues/{queue_name}", "put">>;
+  updateTask(queueName: string, body: UpdateQueueTaskRequest, options?: CallOptions<"/queues/{queue_name}", "put">): Promise<QueueTaskUpdateEnvelope>;
 }
 
-/** The queues methods' table, for `bindResource<QueuesResource>(client, queues)`. */
-export const queues = {
-  list: [0, "/queues"],
-  createRegistration: [1, "/queues/register", 'b'],
-  getTask: [0, "/queues/{queue_name}"],
-  updateTask: [2, "/queues/{queue_name}", 'b'],
-} as const;
 
 /** Formations: 7 operations. */
 export interface FormationsResource {
   /** List formations. `GET /stacks/{stack_id}/formations` (listFormations) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/formations", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): Promise<Result<"/stacks/{stack_id}/formations", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): Promise<FormationPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/formations", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/formations">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/formations", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/formations">, void, undefined>;
   };
   /** Create a formation. `POST /stacks/{stack_id}/formations` (createFormation) · scope: redeploy */
-  create(stackId: PathParam<"/stacks/{stack_id}/formations", "post", "stack_id">, body: Body<"/stacks/{stack_id}/formations", "post">, options?: CallOptions<"/stacks/{stack_id}/formations", "post">): Promise<Result<"/stacks/{stack_id}/formations", "post">>;
+  create(stackId: string, body: CreateFormationRequest, options?: CallOptions<"/stacks/{stack_id}/formations", "post">): Promise<FormationEnvelope>;
   /** View the pipeline of a formation. `GET /stacks/{stack_id}/formations/{formation_uid}/pipeline` (getFormationPipeline) · scope: public */
-  getPipeline(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get", "formation_uid">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get">>;
+  getPipeline(stackId: string, formationUid: string, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/pipeline", "get">): Promise<FormationPipelineEnvelope>;
   /** Add a Helm release to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/helm_releases` (createFormationHelmRelease) · scope: redeploy */
-  createHelmRelease(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">>;
+  createHelmRelease(stackId: string, formationUid: string, body: CreateHelmReleaseRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/helm_releases", "post">): Promise<HelmReleaseEnvelope>;
   /** Add a policy to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/policies` (createFormationPolicy) · scope: redeploy */
-  createPolicy(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">>;
+  createPolicy(stackId: string, formationUid: string, body: CreateFormationPolicyRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/policies", "post">): Promise<FormationPolicyEnvelope>;
   /** Add a transformation to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/transformations` (createFormationTransformation) · scope: redeploy */
-  createTransformation(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">>;
+  createTransformation(stackId: string, formationUid: string, body: CreateFormationTransformationRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/transformations", "post">): Promise<FormationTransformationEnvelope>;
   /** Add a workflow to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/workflows` (createFormationWorkflow) · scope: redeploy */
-  createWorkflow(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">>;
+  createWorkflow(stackId: string, formationUid: string, body: CreateFormationWorkflowRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/workflows", "post">): Promise<FormationWorkflowEnvelope>;
 }
 
-/** The formations methods' table, for `bindResource<FormationsResource>(client, formations)`. */
-export const formations = {
-  list: [0, "/stacks/{stack_id}/formations", 'p'],
-  create: [1, "/stacks/{stack_id}/formations", 'b'],
-  getPipeline: [0, "/stacks/{stack_id}/formations/{formation_uid}/pipeline"],
-  createHelmRelease: [1, "/stacks/{stack_id}/formations/{formation_uid}/helm_releases", 'b'],
-  createPolicy: [1, "/stacks/{stack_id}/formations/{formation_uid}/policies", 'b'],
-  createTransformation: [1, "/stacks/{stack_id}/formations/{formation_uid}/transformations", 'b'],
-  createWorkflow: [1, "/stacks/{stack_id}/formations/{formation_uid}/workflows", 'b'],
-} as const;
 
 /** Stencils: 3 operations. */
 export interface StencilsResource {
   /** Add stencils to a formation. `POST /stacks/{stack_id}/formations/{formation_uid}/stencils` (createStencils) · scope: redeploy. `{ wait: true }` waits for the action to finish. */
-  create(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post", "formation_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">, options?: ActionOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">>;
+  create(stackId: string, formationUid: string, body: CreateStencilsRequest, options?: ActionOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils", "post">): Promise<AsyncActionEnvelope>;
   /** Update a stencil. `PUT /stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}` (updateStencil) · scope: redeploy */
-  update(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "formation_uid">, stencilUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put", "stencil_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">>;
+  update(stackId: string, formationUid: string, stencilUid: string, body: UpdateStencilRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", "put">): Promise<StencilEnvelope>;
   /** Render a stencil. `POST /stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render` (runStencilRender) · scope: redeploy */
-  render(stackId: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "stack_id">, formationUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "formation_uid">, stencilUid: PathParam<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post", "stencil_uid">, body: Body<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">): Promise<Result<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">>;
+  render(stackId: string, formationUid: string, stencilUid: string, body: RenderStencilRequest, options?: CallOptions<"/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", "post">): Promise<FormationRenderEnvelope>;
 }
 
-/** The stencils methods' table, for `bindResource<StencilsResource>(client, stencils)`. */
-export const stencils = {
-  create: [1, "/stacks/{stack_id}/formations/{formation_uid}/stencils", 'ba'],
-  update: [2, "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}", 'b'],
-  render: [1, "/stacks/{stack_id}/formations/{formation_uid}/stencils/{stencil_uid}/render", 'b'],
-} as const;
 
 /** Snapshots: 2 operations. */
 export interface SnapshotsResource {
   /** List snapshots. `GET /stacks/{stack_id}/snapshots` (listSnapshots) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/snapshots", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): Promise<Result<"/stacks/{stack_id}/snapshots", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): Promise<SnapshotPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/snapshots", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/snapshots">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/snapshots", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/snapshots">, void, undefined>;
   };
   /** Render a formation at a snapshot. `GET /stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}` (getSnapshotFormationRender) · scope: redeploy */
-  getFormationRender(stackId: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "stack_id">, snapshotUid: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "snapshot_uid">, formationUid: PathParam<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get", "formation_uid">, options?: CallOptions<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get">): Promise<Result<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get">>;
+  getFormationRender(stackId: string, snapshotUid: string, formationUid: string, options?: CallOptions<"/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}", "get">): Promise<FormationRenderEnvelope>;
 }
 
-/** The snapshots methods' table, for `bindResource<SnapshotsResource>(client, snapshots)`. */
-export const snapshots = {
-  list: [0, "/stacks/{stack_id}/snapshots", 'p'],
-  getFormationRender: [0, "/stacks/{stack_id}/snapshots/{snapshot_uid}/formation/{formation_uid}"],
-} as const;
 
 /** Base templates: 6 operations. */
 export interface BaseTemplatesResource {
   /** List base templates. `GET /base_templates` (listBaseTemplates) · scope: public */
   list: {
-    (options?: CallOptions<"/base_templates", "get">): Promise<Result<"/base_templates", "get">>;
+    (options?: CallOptions<"/base_templates", "get">): Promise<BaseTemplatePage>;
     /** Every item of every page, fetched as the iteration goes. */
     all(options?: CallOptions<"/base_templates", "get">): AsyncGenerator<ListItem<"/base_templates">, void, undefined>;
   };
   /** Add a base template. `POST /base_templates` (createBaseTemplate) · scope: admin */
-  create(body: Body<"/base_templates", "post">, options?: CallOptions<"/base_templates", "post">): Promise<Result<"/base_templates", "post">>;
+  create(body: CreateBaseTemplateRequest, options?: CallOptions<"/base_templates", "post">): Promise<BaseTemplateEnvelope>;
   /** View a base template. `GET /base_templates/{base_template_uid}` (getBaseTemplate) · scope: public */
-  get(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "get", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}", "get">): Promise<Result<"/base_templates/{base_template_uid}", "get">>;
+  get(baseTemplateUid: string, options?: CallOptions<"/base_templates/{base_template_uid}", "get">): Promise<BaseTemplateEnvelope>;
   /** Update a base template. `PUT /base_templates/{base_template_uid}` (updateBaseTemplate) · scope: admin */
-  update(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "put", "base_template_uid">, body: Body<"/base_templates/{base_template_uid}", "put">, options?: CallOptions<"/base_templates/{base_template_uid}", "put">): Promise<Result<"/base_templates/{base_template_uid}", "put">>;
+  update(baseTemplateUid: string, body: UpdateBaseTemplateRequest, options?: CallOptions<"/base_templates/{base_template_uid}", "put">): Promise<BaseTemplateEnvelope>;
   /** Delete a base template. `DELETE /base_templates/{base_template_uid}` (deleteBaseTemplate) · scope: admin */
-  delete(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}", "delete", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}", "delete">): Promise<Result<"/base_templates/{base_template_uid}", "delete">>;
+  delete(baseTemplateUid: string, options?: CallOptions<"/base_templates/{base_template_uid}", "delete">): Promise<BaseTemplateEnvelope>;
   /** Sync a base template. `POST /base_templates/{base_template_uid}/sync` (runBaseTemplateSync) · scope: admin */
-  sync(baseTemplateUid: PathParam<"/base_templates/{base_template_uid}/sync", "post", "base_template_uid">, options?: CallOptions<"/base_templates/{base_template_uid}/sync", "post">): Promise<Result<"/base_templates/{base_template_uid}/sync", "post">>;
+  sync(baseTemplateUid: string, options?: CallOptions<"/base_templates/{base_template_uid}/sync", "post">): Promise<BaseTemplateEnvelope>;
 }
 
-/** The baseTemplates methods' table, for `bindResource<BaseTemplatesResource>(client, baseTemplates)`. */
-export const baseTemplates = {
-  list: [0, "/base_templates", 'p'],
-  create: [1, "/base_templates", 'b'],
-  get: [0, "/base_templates/{base_template_uid}"],
-  update: [2, "/base_templates/{base_template_uid}", 'b'],
-  delete: [3, "/base_templates/{base_template_uid}"],
-  sync: [1, "/base_templates/{base_template_uid}/sync"],
-} as const;
 
 /** Configuration files: 4 operations. */
 export interface ConfigurationFilesResource {
   /** List configuration files. `GET /stacks/{stack_id}/configuration` (listConfigurationFiles) · scope: public */
   list: {
-    (stackId: PathParam<"/stacks/{stack_id}/configuration", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): Promise<Result<"/stacks/{stack_id}/configuration", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): Promise<ConfigurationFilePage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/configuration", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/configuration">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/configuration", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/configuration">, void, undefined>;
   };
   /** View a configuration file. `GET /stacks/{stack_id}/configuration/{configuration_type}/show` (getConfigurationFile) · scope: public */
-  get(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get", "configuration_type">, options?: CallOptions<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get">>;
+  get(stackId: string, configurationType: string, options?: CallOptions<"/stacks/{stack_id}/configuration/{configuration_type}/show", "get">): Promise<ConfigurationFileEnvelope>;
   /** Update a configuration file. `POST /stacks/{stack_id}/configuration/{configuration_type}/update` (createConfigurationFileVersion) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  upload(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post", "configuration_type">, body: Body<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">>;
+  upload(stackId: string, configurationType: string, body: UpdateConfigurationFileRequest, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/update", "post">): Promise<AsyncActionEnvelope>;
   /** Apply a configuration file. `POST /stacks/{stack_id}/configuration/{configuration_type}/apply` (runConfigurationFileApply) · scope: admin. `{ wait: true }` waits for the action to finish. */
-  apply(stackId: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post", "stack_id">, configurationType: PathParam<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post", "configuration_type">, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post">): Promise<Result<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post">>;
+  apply(stackId: string, configurationType: string, options?: ActionOptions<"/stacks/{stack_id}/configuration/{configuration_type}/apply", "post">): Promise<AsyncActionEnvelope>;
 }
 
-/** The configurationFiles methods' table, for `bindResource<ConfigurationFilesResource>(client, configurationFiles)`. */
-export const configurationFiles = {
-  list: [0, "/stacks/{stack_id}/configuration", 'p'],
-  get: [0, "/stacks/{stack_id}/configuration/{configuration_type}/show"],
-  upload: [1, "/stacks/{stack_id}/configuration/{configuration_type}/update", 'ba'],
-  apply: [1, "/stacks/{stack_id}/configuration/{configuration_type}/apply", 'a'],
-} as const;
 
 /** Manifest files: 3 operations. */
 export interface ManifestFilesResource {
   /** List manifest.yml versions. `GET /stacks/{stack_id}/manifest_yaml` (listManifestFileVersions) · scope: public */
   listVersions: {
-    (stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): Promise<Result<"/stacks/{stack_id}/manifest_yaml", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): Promise<ManifestYamlVersionPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/manifest_yaml">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/manifest_yaml">, void, undefined>;
   };
   /** Add a manifest.yml version. `POST /stacks/{stack_id}/manifest_yaml` (createManifestFileVersion) · scope: admin */
-  createVersion(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml", "post", "stack_id">, body: Body<"/stacks/{stack_id}/manifest_yaml", "post">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "post">): Promise<Result<"/stacks/{stack_id}/manifest_yaml", "post">>;
+  createVersion(stackId: string, body: CreateManifestYamlRequest, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml", "post">): Promise<ManifestYamlVersionEnvelope>;
   /** View a manifest.yml version. `GET /stacks/{stack_id}/manifest_yaml/{version}` (getManifestFileVersion) · scope: public */
-  getVersion(stackId: PathParam<"/stacks/{stack_id}/manifest_yaml/{version}", "get", "stack_id">, version: PathParam<"/stacks/{stack_id}/manifest_yaml/{version}", "get", "version">, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml/{version}", "get">): Promise<Result<"/stacks/{stack_id}/manifest_yaml/{version}", "get">>;
+  getVersion(stackId: string, version: string, options?: CallOptions<"/stacks/{stack_id}/manifest_yaml/{version}", "get">): Promise<ManifestYamlVersionEnvelope>;
 }
 
-/** The manifestFiles methods' table, for `bindResource<ManifestFilesResource>(client, manifestFiles)`. */
-export const manifestFiles = {
-  listVersions: [0, "/stacks/{stack_id}/manifest_yaml", 'p'],
-  createVersion: [1, "/stacks/{stack_id}/manifest_yaml", 'b'],
-  getVersion: [0, "/stacks/{stack_id}/manifest_yaml/{version}"],
-} as const;
 
 /** Service files: 3 operations. */
 export interface ServiceFilesResource {
   /** List service.yml versions. `GET /stacks/{stack_id}/service_yaml` (listServiceFileVersions) · scope: public */
   listVersions: {
-    (stackId: PathParam<"/stacks/{stack_id}/service_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): Promise<Result<"/stacks/{stack_id}/service_yaml", "get">>;
+    (stackId: string, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): Promise<ServiceYamlVersionPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(stackId: PathParam<"/stacks/{stack_id}/service_yaml", "get", "stack_id">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/service_yaml">, void, undefined>;
+    all(stackId: string, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "get">): AsyncGenerator<ListItem<"/stacks/{stack_id}/service_yaml">, void, undefined>;
   };
   /** Add a service.yml version. `POST /stacks/{stack_id}/service_yaml` (createServiceFileVersion) · scope: admin */
-  createVersion(stackId: PathParam<"/stacks/{stack_id}/service_yaml", "post", "stack_id">, body: Body<"/stacks/{stack_id}/service_yaml", "post">, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "post">): Promise<Result<"/stacks/{stack_id}/service_yaml", "post">>;
+  createVersion(stackId: string, body: CreateServiceYamlRequest, options?: CallOptions<"/stacks/{stack_id}/service_yaml", "post">): Promise<ServiceYamlVersionEnvelope>;
   /** View a service.yml version. `GET /stacks/{stack_id}/service_yaml/{version}` (getServiceFileVersion) · scope: public */
-  getVersion(stackId: PathParam<"/stacks/{stack_id}/service_yaml/{version}", "get", "stack_id">, version: PathParam<"/stacks/{stack_id}/service_yaml/{version}", "get", "version">, options?: CallOptions<"/stacks/{stack_id}/service_yaml/{version}", "get">): Promise<Result<"/stacks/{stack_id}/service_yaml/{version}", "get">>;
+  getVersion(stackId: string, version: string, options?: CallOptions<"/stacks/{stack_id}/service_yaml/{version}", "get">): Promise<ServiceYamlVersionEnvelope>;
 }
 
-/** The serviceFiles methods' table, for `bindResource<ServiceFilesResource>(client, serviceFiles)`. */
-export const serviceFiles = {
-  listVersions: [0, "/stacks/{stack_id}/service_yaml", 'p'],
-  createVersion: [1, "/stacks/{stack_id}/service_yaml", 'b'],
-  getVersion: [0, "/stacks/{stack_id}/service_yaml/{version}"],
-} as const;
 
 /** Config store: 5 operations. */
 export interface ConfigStoreResource {
   /** List config store records. `GET /configstore/namespaces/{namespace}/records` (listConfigStoreRecords) · scope: public */
   listRecords: {
-    (namespace: PathParam<"/configstore/namespaces/{namespace}/records", "get", "namespace">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): Promise<Result<"/configstore/namespaces/{namespace}/records", "get">>;
+    (namespace: string, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): Promise<ConfigStoreRecordPage>;
     /** Every item of every page, fetched as the iteration goes. */
-    all(namespace: PathParam<"/configstore/namespaces/{namespace}/records", "get", "namespace">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): AsyncGenerator<ListItem<"/configstore/namespaces/{namespace}/records">, void, undefined>;
+    all(namespace: string, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "get">): AsyncGenerator<ListItem<"/configstore/namespaces/{namespace}/records">, void, undefined>;
   };
   /** Create a config store record. `POST /configstore/namespaces/{namespace}/records` (createConfigStoreRecord) · scope: admin */
-  createRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records", "post", "namespace">, body: Body<"/configstore/namespaces/{namespace}/records", "post">, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "post">): Promise<Result<"/configstore/namespaces/{namespace}/records", "post">>;
+  createRecord(namespace: string, body: ConfigStoreRecordRequest, options?: CallOptions<"/configstore/namespaces/{namespace}/records", "post">): Promise<ConfigStoreRecordEnvelope>;
   /** View a config store record. `GET /configstore/namespaces/{namespace}/records/{record_key}` (getConfigStoreRecord) · scope: public */
-  getRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "get", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "get", "record_key">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "get">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "get">>;
+  getRecord(namespace: string, recordKey: string, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "get">): Promise<ConfigStoreRecordEnvelope>;
   /** Update a config store record. `PUT /configstore/namespaces/{namespace}/records/{record_key}` (updateConfigStoreRecord) · scope: admin */
-  updateRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "put", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "put", "record_key">, body: Body<"/configstore/namespaces/{namespace}/records/{record_key}", "put">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "put">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "put">>;
+  updateRecord(namespace: string, recordKey: string, body: ConfigStoreRecordRequest, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "put">): Promise<ConfigStoreRecordEnvelope>;
   /** Delete a config store record. `DELETE /configstore/namespaces/{namespace}/records/{record_key}` (deleteConfigStoreRecord) · scope: admin */
-  deleteRecord(namespace: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "delete", "namespace">, recordKey: PathParam<"/configstore/namespaces/{namespace}/records/{record_key}", "delete", "record_key">, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "delete">): Promise<Result<"/configstore/namespaces/{namespace}/records/{record_key}", "delete">>;
+  deleteRecord(namespace: string, recordKey: string, options?: CallOptions<"/configstore/namespaces/{namespace}/records/{record_key}", "delete">): Promise<ConfigStoreRecordEnvelope>;
 }
 
-/** The configStore methods' table, for `bindResource<ConfigStoreResource>(client, configStore)`. */
-export const configStore = {
-  listRecords: [0, "/configstore/namespaces/{namespace}/records", 'p'],
-  createRecord: [1, "/configstore/namespaces/{namespace}/records", 'b'],
-  getRecord: [0, "/configstore/namespaces/{namespace}/records/{record_key}"],
-  updateRecord: [2, "/configstore/namespaces/{namespace}/records/{record_key}", 'b'],
-  deleteRecord: [3, "/configstore/namespaces/{namespace}/records/{record_key}"],
-} as const;
+
+/** Each resource's methods table, for `bindResource<StacksResource>(client, tables.stacks)`. */
+export const tables = {
+  stacks: "00stacks p;11 ba;01{};02actions p=listActions;13 ba=runAction;03{} a=getAction",
+  deployments: "00stacks/{}/deployments p;13 bd=redeploy;03{};34=cancel",
+  services: "00stacks/{}/services p;13 ba=scale;03{service_name};34 a=stop",
+  containers: "00stacks/{}/containers p;03{container_uid};34 a=stop",
+  environmentVariables: "00stacks/{}/environments p;13 ba;13bulk ba=createInBulk;44 ba=updateInBulk;03{env_var};24 ba;34",
+  firewallRules: "00stacks/{}/firewalls p;13 ba;03{}",
+  notifications: "00stacks/{}/notifications;43 b=updateStack;03{};24 b;02alerts=listStackAlerts;23 b=updateStackAlerts;03{alert_name}=getStackAlert;00notifications p=listAccount;40application_groups/notifications b=updateApplicationGroup;41{application_group_name}/notifications b=updateApplicationGroupAlerts",
+  applicationVariants: "00stacks/{}/application_variants;23{variant_uid}=updateRolloutVariant;44 b;34=deletePreviewVariant",
+  stackSettings: "00stacks/{}/settings p;03{setting_name};24 ba",
+  serverGroups: "00stacks/{}/server_groups p;03{};14 ba=scale",
+  databases: "00stacks/{}/server_groups/{}/databases p;15 b;35{}",
+  databaseUsers: "00stacks/{}/server_groups/{}/database_users p;15 b;35{};16regenerate_password=regeneratePassword",
+  servers: "00stacks/{}/servers p;03{server_uid};14reboot_server a=reboot;14reboot=rebootShortPath;12reboot_servers ba=rebootAll",
+  serverSettings: "00stacks/{}/servers/{server_uid}/settings p;05{setting_name};26 ba",
+  jobs: "00stacks/{}/jobs p;13pause_all a=pauseAll;13unpause_all a=unpauseAll;03{};14run_now ba=runNow;14pause a=pause;14unpause a=unpause",
+  processes: "00stacks/{}/processes p;13 ba=scaleProcess;03{process_name}=getProcess;14scale ba=scaleProcessByName",
+  sessions: "10stacks/{}/sessions ba;03fetch=get",
+  backups: "00stacks/{}/backups p;13 b;03{};04files p=listFiles;05{}=getFile",
+  sSLCertificates: "00stacks/{}/ssl_certificates p=listSslCertificates;13 b=createSslCertificate;03{ssl_certificate_uuid}=getSslCertificate;24 b=updateSslCertificate;44 b=updateSslCertificatePartial;34=deleteSslCertificate;00dns_providers p=listDnsProviders",
+  imageRepositories: "00stacks/{}/image_repositories p=listStack;00image_repositories p;11 b=createImageRepository;01{image_repository_id}=getImageRepository;22 b=updateImageRepository;32=deleteImageRepository",
+  tags: "00tags/{entity_type}/{entity_id} p=listEntity;13 b=createEntity;43 b=updateEntity;33=deleteEntity",
+  clouds: "00clouds;01{}",
+  referenceData: "00reference/clouds=getReferenceClouds;01nginx_modules=getReferenceNginxModules",
+  clusters: "00clusters p;11;01{};12reboot_servers=rebootServers",
+  accounts: "00accounts p;01{};01otp=getOtp;12=createOtp;10jwt/fetch b=createJwt",
+  gateways: "00accounts/{}/gateways p;13 b;23{} b;34",
+  users: "00users p;01{};22 b;12devices b=createDevice;23 b=updateDeviceByToken;23{token} b=updateDevice;34=deleteDevice;01registry-credentials=getRegistryCredentials;00ssh_keys/access=getAccessPublicKey;12 b=createAccessPublicKey",
+  ping: "00ping=get;01auth=getAuthenticated",
+  failoverGroups: "00failover_groups;11 b;21{failover_group_uid} b;32",
+  elasticAddresses: "00elastic_addresses;11 b;21{elastic_address_uid} b;32",
+  onprems: "00onprems;01{onprem_uid};22 b",
+  operations: "00operations/{operation_uid}/logs p=listLogs",
+  queues: "00queues;11register b=createRegistration;01{queue_name}=getTask;22 b=updateTask",
+  formations: "00stacks/{}/formations p;13 b;03{formation_uid}/pipeline=getPipeline;14helm_releases b=createHelmRelease;14policies b=createPolicy;14transformations b=createTransformation;14workflows b=createWorkflow",
+  stencils: "10stacks/{}/formations/{formation_uid}/stencils ba;25{stencil_uid} b;16render b=render",
+  snapshots: "00stacks/{}/snapshots p;03{snapshot_uid}/formation/{formation_uid}=getFormationRender",
+  baseTemplates: "00base_templates p;11 b;01{base_template_uid};22 b;32;12sync=sync",
+  configurationFiles: "00stacks/{}/configuration p;03{configuration_type}/show=get;14update ba=upload;14apply a=apply",
+  manifestFiles: "00stacks/{}/manifest_yaml p=listVersions;13 b=createVersion;03{version}=getVersion",
+  serviceFiles: "00stacks/{}/service_yaml p=listVersions;13 b=createVersion;03{version}=getVersion",
+  configStore: "00configstore/namespaces/{namespace}/records p=listRecords;14 b=createRecord;04{record_key}=getRecord;25 b=updateRecord;35=deleteRecord",
+};
 
 /** Every operation of the API as a method, grouped by resource. */
 export interface Cloud66Operations {
@@ -1047,49 +795,7 @@ export interface Cloud66Operations {
 
 /** Adds every resource's methods to a client made by createCloud66Client. */
 export function withOperations<C extends Cloud66Client>(client: C): C & Cloud66Operations {
-  return Object.assign(client, {
-    stacks: bindResource<StacksResource>(client, stacks),
-    deployments: bindResource<DeploymentsResource>(client, deployments),
-    services: bindResource<ServicesResource>(client, services),
-    containers: bindResource<ContainersResource>(client, containers),
-    environmentVariables: bindResource<EnvironmentVariablesResource>(client, environmentVariables),
-    firewallRules: bindResource<FirewallRulesResource>(client, firewallRules),
-    notifications: bindResource<NotificationsResource>(client, notifications),
-    applicationVariants: bindResource<ApplicationVariantsResource>(client, applicationVariants),
-    stackSettings: bindResource<StackSettingsResource>(client, stackSettings),
-    serverGroups: bindResource<ServerGroupsResource>(client, serverGroups),
-    databases: bindResource<DatabasesResource>(client, databases),
-    databaseUsers: bindResource<DatabaseUsersResource>(client, databaseUsers),
-    servers: bindResource<ServersResource>(client, servers),
-    serverSettings: bindResource<ServerSettingsResource>(client, serverSettings),
-    jobs: bindResource<JobsResource>(client, jobs),
-    processes: bindResource<ProcessesResource>(client, processes),
-    sessions: bindResource<SessionsResource>(client, sessions),
-    backups: bindResource<BackupsResource>(client, backups),
-    sSLCertificates: bindResource<SSLCertificatesResource>(client, sSLCertificates),
-    imageRepositories: bindResource<ImageRepositoriesResource>(client, imageRepositories),
-    tags: bindResource<TagsResource>(client, tags),
-    clouds: bindResource<CloudsResource>(client, clouds),
-    referenceData: bindResource<ReferenceDataResource>(client, referenceData),
-    clusters: bindResource<ClustersResource>(client, clusters),
-    accounts: bindResource<AccountsResource>(client, accounts),
-    gateways: bindResource<GatewaysResource>(client, gateways),
-    users: bindResource<UsersResource>(client, users),
-    ping: bindResource<PingResource>(client, ping),
-    failoverGroups: bindResource<FailoverGroupsResource>(client, failoverGroups),
-    elasticAddresses: bindResource<ElasticAddressesResource>(client, elasticAddresses),
-    onprems: bindResource<OnpremsResource>(client, onprems),
-    operations: bindResource<OperationsResource>(client, operations),
-    queues: bindResource<QueuesResource>(client, queues),
-    formations: bindResource<FormationsResource>(client, formations),
-    stencils: bindResource<StencilsResource>(client, stencils),
-    snapshots: bindResource<SnapshotsResource>(client, snapshots),
-    baseTemplates: bindResource<BaseTemplatesResource>(client, baseTemplates),
-    configurationFiles: bindResource<ConfigurationFilesResource>(client, configurationFiles),
-    manifestFiles: bindResource<ManifestFilesResource>(client, manifestFiles),
-    serviceFiles: bindResource<ServiceFilesResource>(client, serviceFiles),
-    configStore: bindResource<ConfigStoreResource>(client, configStore),
-  });
+  return bindResources<C, Cloud66Operations>(client, tables);
 }
 
 /** Operations per resource, for tests and tooling: 175 in all. */

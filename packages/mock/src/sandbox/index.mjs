@@ -1,39 +1,33 @@
 // The sandbox: a stateful stand-in for the Cloud 66 API, run as the upstream of Prism's proxy (so
-// every request and response is still checked against the description). It keeps its data in a
-// Store seeded from the seed examples; writes take effect; operations that answer an asynchronous
-// action finish it after `actionSeconds`; tokens carry scopes; calls are rate-limited per token.
+// every request and response is still checked against the description). Its behaviour is derived
+// from the description (model.mjs: collections, items, list/get/create/update/delete, actions) plus
+// one table (behaviours.mjs); its data is a World (store.mjs) seeded from every example. Operations
+// that answer an asynchronous action finish it after `actionMs`; tokens carry scopes; calls are
+// rate-limited per token; with `isolateTokens` each token has its own world; with `dataFile` the
+// worlds outlive a restart.
+import { createHash } from 'node:crypto';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import FindMyWay from 'find-my-way';
+import { FILTERS, OPERATIONS } from './behaviours.mjs';
+import { parseAuthorization, unauthenticated } from '../auth.mjs';
+import { buildModel, METHODS, resolve } from './model.mjs';
 import { createOAuth, SCOPES } from './oauth.mjs';
-import { COLLECTIONS, fill, stampLike, Store, touch } from './store.mjs';
+import { coerce, fill, HttpError, notFound, stampLike, touch, World } from './store.mjs';
 
 export const PER_PAGE = 30;
 export const CONTROL_PREFIX = '/__sandbox/';
-const TCP = 1;
-const DATABASE_TYPES = ['mysql', 'postgresql', 'redis', 'mongodb'];
-const METHODS = ['get', 'put', 'post', 'delete', 'patch'];
-const RUNNING_STATUS = 6; // STK_DEPLOYING
-const DEPLOYED_STATUS = 1; // STK_SUCCESS
-const PROTOCOLS = { 1: 'tcp', 2: 'udp', 3: 'icmp' };
+const ACTIONS = '/stacks/{stack_id}/actions';
+const DATA_FORMAT = 'cloud66-sandbox-data/1';
+const CREATED_STAMPS = ['created_at', 'updated_at', 'created_at_iso', 'updated_at_iso'];
+const UPDATED_STAMPS = ['updated_at', 'updated_at_iso'];
+const DEFAULT_FAILURE = 'The action failed (made to fail by the sandbox).';
+/** A path with a backslash or a dot segment (`.`, `..`, percent-encoded or not). */
+const UNNORMAL_PATH = /\\|(^|\/)(\.|%2e){1,2}(\/|$)/i;
+/** How long the sandbox keeps an idle connection: longer than its client's (Prism's) 5 s, below node's 60 s headersTimeout. */
+const UPSTREAM_KEEP_ALIVE_MS = 30_000;
 
-class HttpError extends Error {
-  constructor(status, error, description, details) {
-    super(description);
-    Object.assign(this, { status, error, details });
-  }
-}
-const notFound = (what) => new HttpError(404, 'not_found', 'The resource was not found.', what);
-
-/** The node a local `$ref` (`#/components/...`) points at, or `node` itself. */
-const resolve = (doc, node) => (typeof node?.$ref === 'string' ? node.$ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((at, key) => at?.[key], doc) : node);
-
-/** A handler answering the first example of the operation's success response (no body when it documents none). */
-function exampleAnswer(doc, op) {
-  const media = resolve(doc, op.responses?.['200'])?.content?.['application/json'];
-  const first = media?.example !== undefined ? { value: media.example } : resolve(doc, Object.values(media?.examples ?? {})[0]);
-  if (media && first?.value === undefined) throw new Error(`sandbox: ${op.operationId} documents a body but no example`);
-  return () => (first ? structuredClone(first.value) : undefined);
-}
+const badRequest = (field, problem) => new HttpError(400, 'bad_request', `The ${field} parameter is invalid.`, `${field}: ${problem}`);
 
 /** The scope each operation needs (its oauth2 requirement in the description). */
 function scopesByOperation(doc) {
@@ -49,310 +43,356 @@ function scopesByOperation(doc) {
 
 function parseBody(req, text) {
   if (!text) return {};
-  const type = req.headers['content-type'] ?? '';
-  if (/json/.test(type)) return JSON.parse(text);
+  if (/json/.test(req.headers['content-type'] ?? '')) {
+    let body;
+    try {
+      body = JSON.parse(text);
+    } catch (error) {
+      throw badRequest('body', `not JSON (${error.message})`);
+    }
+    return body && typeof body === 'object' && !Array.isArray(body) ? body : { body };
+  }
   return Object.fromEntries(new URLSearchParams(text));
 }
-/** A form field that carries JSON text; text that is not JSON is the caller's mistake (400), not ours. */
-function jsonField(name, text) {
+
+const parseJson = (text) => {
   try {
     return JSON.parse(text);
-  } catch (error) {
-    throw new HttpError(400, 'bad_request', `The ${name} parameter must be JSON text.`, `${name}: ${error.message}`);
+  } catch {
+    return undefined;
   }
+};
+
+/** Body fields sent as text that stand for structured values: `json` (JSON text) or `list` (JSON, or `[a,b]`/`a,b`). */
+function parseFields(body, spec = {}) {
+  const out = { ...body };
+  for (const [field, how] of Object.entries(spec)) {
+    const value = body[field];
+    if (typeof value !== 'string') continue;
+    try {
+      out[field] = JSON.parse(value);
+    } catch (error) {
+      // The seed documents `params={'hipchat_room' : 'test'}`, JSON with single quotes (ERRATA E-PARAM-6).
+      const quoted = how === 'json' && value.includes("'") ? parseJson(value.replace(/'/g, '"')) : undefined;
+      if (quoted !== undefined) out[field] = quoted;
+      else if (how === 'json') throw badRequest(field, `must be JSON text (${error.message})`);
+      else out[field] = value.replace(/^\[|\]$/g, '').split(',').map((s) => s.trim().replace(/^['"]|['"]$/g, '')).filter(Boolean);
+    }
+    if (how === 'json' && (out[field] === null || typeof out[field] !== 'object')) throw badRequest(field, 'must be a JSON object');
+  }
+  return out;
 }
-const integer = (value) => (value === undefined || value === null || value === '' ? undefined : Number(value));
+
+/** A field's value along `a.b` / `a[].b` (every entry of array `a`). */
+function valuesAt(item, path) {
+  let values = [item];
+  for (const step of path.split('.')) {
+    const many = step.endsWith('[]');
+    const name = many ? step.slice(0, -2) : step;
+    values = values.flatMap((v) => (v && typeof v === 'object' ? (many ? (Array.isArray(v[name]) ? v[name] : []) : [v[name]]) : []));
+  }
+  return values;
+}
 
 /**
  * Creates the sandbox server (not yet listening) over the description `doc`.
- * Options: rateLimit (requests per token per window), rateWindowMs, actionMs.
+ * Options: rateLimit (requests per token per window), rateWindowMs, actionMs, isolateTokens, dataFile.
  */
-export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
-  const store = new Store(doc);
+export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs, isolateTokens = false, dataFile }) {
+  const model = buildModel(doc);
+  const seed = World.seed(model).toJSON();
+  const freshWorld = () => new World(model, structuredClone(seed));
   const scopes = scopesByOperation(doc);
   /** OAuth-issued token -> its scopes; any other bearer token has every scope (a personal access token). */
   const grants = new Map();
-  const oauth = createOAuth(grants);
+  const oauth = createOAuth(grants, { rateLimit, rateWindowMs });
   /** token -> { windowStart, used } */
   const usage = new Map();
-  let pending = []; // actions still running: { action, due, effect }
-  let failNext; // the message the next action fails with, when set
+  let calls = 0;
+  let failNext; // the message the next action (in any world) fails with, when set
+  let holdAll = false; // actions started (in any world) stay running until released
+  let shared = freshWorld();
+  /** With isolateTokens: sha256(token) -> that token's World, cloned from the seed on first use. */
+  const worlds = new Map();
+  const tokenKey = (token) => createHash('sha256').update(token).digest('hex');
+  const worldFor = (token) => {
+    if (!isolateTokens) return shared;
+    const key = tokenKey(token);
+    let world = worlds.get(key);
+    if (!world) worlds.set(key, (world = freshWorld()));
+    return world;
+  };
 
-  const reset = () => {
-    store.reset();
-    grants.clear();
-    usage.clear();
-    oauth.reset();
-    pending = [];
-    failNext = undefined;
+  // --- persistence --------------------------------------------------------------------------------
+  if (dataFile && existsSync(dataFile)) {
+    let saved;
+    try {
+      saved = JSON.parse(readFileSync(dataFile, 'utf8'));
+      if (saved?.format !== DATA_FORMAT || typeof saved.shared?.collections !== 'object') throw new Error(`not a ${DATA_FORMAT} file`);
+    } catch (error) {
+      throw Object.assign(new Error(`the sandbox data file ${dataFile} is damaged (${error.message}); remove it to start from the seed data`), { code: 'EDATA' });
+    }
+    shared = new World(model, saved.shared);
+    for (const [key, data] of Object.entries(saved.tokens ?? {})) worlds.set(key, new World(model, data));
+  }
+  let saveTimer;
+  const save = () => {
+    clearTimeout(saveTimer);
+    saveTimer = undefined;
+    if (!dataFile) return;
+    const text = JSON.stringify({ format: DATA_FORMAT, shared, tokens: Object.fromEntries(worlds) });
+    const temporary = `${dataFile}.${process.pid}.tmp`;
+    writeFileSync(temporary, text);
+    renameSync(temporary, dataFile); // atomic: a reader sees the old file or the new one, never half
+  };
+  const saveSoon = () => {
+    if (dataFile && !saveTimer) saveTimer = setTimeout(save, 50);
+  };
+
+  const reset = (token) => {
+    if (token !== undefined && isolateTokens) {
+      worlds.delete(tokenKey(token));
+    } else {
+      shared = freshWorld();
+      worlds.clear();
+      grants.clear();
+      usage.clear();
+      oauth.reset();
+      failNext = undefined;
+      holdAll = false;
+    }
+    saveSoon();
   };
 
   // --- asynchronous actions -------------------------------------------------------------------
-  /** Starts an action on a stack; `effect` is applied when it finishes successfully. */
-  const startAction = (stackUid, fields, effect = () => {}) => {
-    const now = new Date();
+  /** Starts an action (in the stack's action list when there is a stack); `entry` names the effect to apply when it finishes. */
+  const startAction = (world, ctx, fields, effect) => {
+    const now = Date.now();
+    const stackId = ctx.params.stack_id;
+    const template = model.collections.get(ACTIONS).template0;
     const action = {
-      id: store.id(),
+      ...structuredClone(template),
+      id: world.id(),
       user: 'sandbox@cloud66.test',
       resource_type: 'stack',
-      resource_id: stackUid,
+      resource_id: stackId ?? null,
       started_via: 'api',
       ...fields,
-      started_at: stampLike(undefined, now),
+      started_at: stampLike(undefined, new Date(now)),
       finished_at: null,
       finished_success: null,
       finished_message: null,
+      ...('finished_result' in template && { finished_result: null }),
+      ...('metadata' in template && { metadata: {} }),
     };
-    store.items(`/stacks/${stackUid}/actions`).unshift(action);
-    pending.push({ action, due: now.getTime() + actionMs, effect, failure: failNext });
+    if (stackId !== undefined) world.insert(ACTIONS, { stack_id: stackId }, action, { first: true });
+    const failure = world.data.failNext ?? failNext;
+    world.data.failNext = undefined;
     failNext = undefined;
+    // A held action has no due time (null, so the data file can hold it) until it is released.
+    const due = world.data.hold || holdAll ? null : now + actionMs;
+    world.data.pending.push({ actionId: action.id, stackId, due, op: ctx.op.id, params: ctx.params, body: ctx.body, ...effect, failure });
     return action;
   };
 
-  /** Finishes every action whose time has come (on each request, so no timer runs between them). */
-  const settle = () => {
-    const now = Date.now();
-    const due = pending.filter((p) => p.due <= now);
-    if (!due.length) return;
-    pending = pending.filter((p) => p.due > now);
-    for (const { action, due: at, effect, failure } of due) {
-      let message = failure;
+  /** Finishes one pending action now: its effect, or its failure. */
+  const finish = (world, entry, at, message = entry.failure) => {
+    const op = model.operations.get(entry.op);
+    let ctx;
+    try {
+      // What the action acts on may be gone by now (a stopped container's stack deleted...): then it fails.
+      ctx = context(world, op, entry.params, entry.body, new URLSearchParams(), entry);
       if (message === undefined) {
-        try {
-          effect();
-        } catch (error) {
-          message = error.message;
-        }
+        ctx.item = entry.itemKey === undefined ? ctx.item : world.find(op.target, entry.params, entry.itemKey);
+        effectOf(op, entry)(ctx);
       }
-      Object.assign(action, { finished_at: stampLike(undefined, new Date(at)), finished_success: message === undefined, finished_message: message ?? null });
+    } catch (error) {
+      message ??= error.message;
     }
+    if (message !== undefined && ctx) OPERATIONS[op.id]?.failed?.(ctx, message);
+    const action = entry.stackId === undefined ? undefined : world.find(ACTIONS, { stack_id: entry.stackId }, entry.actionId);
+    if (action) Object.assign(action, { finished_at: stampLike(undefined, new Date(at)), finished_success: message === undefined, finished_message: message ?? null });
+  };
+
+  /** Finishes every action whose time has come (on each request, so no timer runs between them). */
+  const settle = (world) => {
+    const now = Date.now();
+    const { pending } = world.data;
+    const isDue = (p) => p.due !== null && p.due <= now;
+    if (!pending.some(isDue)) return;
+    world.data.pending = pending.filter((p) => !isDue(p));
+    for (const entry of pending.filter(isDue)) finish(world, entry, entry.due);
+    saveSoon();
   };
 
   // --- answers ----------------------------------------------------------------------------------
-  const one = (response) => ({ response });
-  const page = (items, query) => {
+  // An answer is serialized as soon as it is made (json(), in the same turn), so it may hold the
+  // world's own objects and the description's examples: nothing is cloned for it.
+  /** `inner` in the operation's envelope (`{response: ...}`), as its first example shows it. */
+  const envelope = (op, inner) => (op.answer && typeof op.answer === 'object' && 'response' in op.answer ? { response: inner } : inner);
+  /** One page of `items`, each as `show` makes it (only the page's items are shown). */
+  const page = (op, items, query, show) => {
     const pages = Math.max(1, Math.ceil(items.length / PER_PAGE));
-    const current = Math.min(Math.max(1, integer(query.get('page')) || 1), pages);
-    return {
-      response: items.slice((current - 1) * PER_PAGE, current * PER_PAGE),
+    const asked = query.get('page');
+    if (asked !== null && !/^\d+$/.test(asked)) throw badRequest('page', 'must be a whole number');
+    const current = Math.min(Math.max(1, Number(asked) || 1), pages);
+    const parts = {
+      response: show ? items.slice((current - 1) * PER_PAGE, current * PER_PAGE).map(show) : items.slice((current - 1) * PER_PAGE, current * PER_PAGE),
       count: items.length,
       pagination: { previous: current > 1 ? current - 1 : null, next: current < pages ? current + 1 : null, current, per_page: PER_PAGE, count: items.length, pages },
     };
+    const listShape = op.kind === 'list' && model.collections.get(op.target).listShape;
+    const shape = listShape || (op.answer && typeof op.answer === 'object' ? op.answer : { response: [] });
+    return Object.fromEntries(Object.keys(shape).map((key) => [key, key in parts ? parts[key] : shape[key]]));
   };
-  const stackOf = (params) => {
-    const found = store.find('/stacks', {}, params.stack_id);
-    if (!found) throw notFound(`stack ${params.stack_id}`);
-    return found.item;
+  /** A list item as lists show it: the fields the list's examples show. */
+  const listed = (c, item) => (c.listFields ? Object.fromEntries(Object.entries(item).filter(([k]) => c.listFields.has(k))) : item);
+  const itemShaped = (op, value) => {
+    const c = model.collections.get(op.target);
+    return c && value && typeof value === 'object' && !Array.isArray(value) && c.keys.some((k) => k in value);
   };
-  const itemOf = (template, params, id, what) => {
-    if (template.startsWith('/stacks/')) stackOf(params);
-    const found = store.find(template, params, id);
-    if (!found) throw notFound(`${what} ${id}`);
-    return found;
+  /** The answer for `item`: the item in its envelope when the operation answers an item, else its example. */
+  const itemAnswer = (op, item, query, items) => {
+    const example = op.answer?.response ?? op.answer;
+    if (itemShaped(op, example)) return envelope(op, item);
+    if (Array.isArray(example)) return op.answer?.response ? page(op, items, query) : items;
+    return op.answer;
   };
-  const listOf = (template, params) => {
-    if (template.startsWith('/stacks/')) stackOf(params);
-    if (template.includes('{server_uid}')) itemOf('/stacks/{stack_id}/servers', params, params.server_uid, 'server');
-    if (template.includes('{backup_id}')) itemOf('/stacks/{stack_id}/backups', params, params.backup_id, 'backup');
-    return store.items(fill(template, params));
+  /** An action as the operation answers it: the action itself, or its fields over the operation's own action shape. */
+  const actionAnswer = (op, action) => {
+    const example = op.answer?.response;
+    if ('action' in example) return envelope(op, action);
+    const shaped = structuredClone(example);
+    for (const key of ['id', 'started_at', 'finished_at', 'finished_success', 'finished_message']) if (key in shaped) shaped[key] = action[key];
+    return envelope(op, shaped);
   };
-  const template = (items) => structuredClone(items[0] ?? {});
 
-  // --- writes, by operationId ---------------------------------------------------------------------
-  const ENV = '/stacks/{stack_id}/environments';
-  const writes = {
-    createStack: (params, body) => {
-      const uid = store.id().toString(16).padStart(32, '0');
-      const stacks = store.items('/stacks');
-      const stack = { ...template(stacks), uid, name: body.name, environment: body.environment, status: RUNNING_STATUS, maintenance_mode: false };
-      if (body.cloud) stack.cloud = body.cloud;
-      touch(stack, ['created_at', 'updated_at', 'created_at_iso', 'updated_at_iso', 'last_activity', 'last_activity_iso']);
-      stacks.push(stack);
-      return one(startAction(uid, { action: 'stack_create' }, () => (stack.status = DEPLOYED_STATUS)));
-    },
-    runStackAction: (params, body) => {
-      const stack = stackOf(params);
-      return one(startAction(stack.uid, { action: body.command }, () => {
-        if (body.command === 'maintenance_mode') stack.maintenance_mode = [true, 'true', 1, '1', 'on'].includes(body.value);
-      }));
-    },
-    redeployStack: (params, body) => {
-      const stack = stackOf(params);
-      const deployments = store.items(fill('/stacks/{stack_id}/deployments', params));
-      // The seeds show only finished deployments (`outcome` code 1, success): one started here has
-      // no outcome (null) until it finishes; a cancelled one keeps none.
-      const deployment = { ...template(deployments), id: store.id(), finished_at: null, outcome: null, is_deploying: true, is_head: true, is_live: false };
-      if (body.git_ref) deployment.git_hash = body.git_ref;
-      touch(deployment, ['started_at']);
-      for (const other of deployments) other.is_head = false;
-      deployments.unshift(deployment);
-      stack.status = RUNNING_STATUS;
-      // A redeploy also appears in the action list, so it can be waited for like any action.
-      startAction(stack.uid, { action: 'stack_redeploy' }, () => {
-        if (!deployment.is_deploying) return; // cancelled meanwhile
-        Object.assign(deployment, { finished_at: stampLike(deployment.started_at), outcome: { code: 1, meaning: 'success' }, is_deploying: false, is_live: true });
-        stack.status = DEPLOYED_STATUS;
-      });
-      return one({ ok: true, message: `Stack redeploy started (deployment ${deployment.id})` });
-    },
-    cancelDeployment: (params) => {
-      const { item } = itemOf('/stacks/{stack_id}/deployments', params, params.deployment_id, 'deployment');
-      if (!item.is_deploying) return one({ ok: false, message: `Deployment ${params.deployment_id} is not running` });
-      Object.assign(item, { is_deploying: false, finished_at: stampLike(item.started_at) });
-      stackOf(params).status = DEPLOYED_STATUS;
-      return one({ ok: true, message: `Deployment ${params.deployment_id} cancelled` });
-    },
-    scaleService: (params, body) => {
-      const { item: service } = itemOf('/stacks/{stack_id}/services', params, body.service_name, 'service');
-      // CountMaps ({server uid or group: containers}), as objects or, in form bodies, as JSON text.
-      const counts = [body.server_count, body.server_group_count].filter((m) => m !== undefined).map((m) => (typeof m === 'string' ? JSON.parse(m) : m));
-      const count = counts.length ? Math.max(...counts.map((m) => Object.values(m).reduce((sum, n) => sum + Number(n), 0))) : undefined;
-      return one(startAction(params.stack_id, { action: 'service_scale', resource_type: 'service', resource_id: service.name }, () => {
-        if (count === undefined || !service.containers.length) return;
-        const first = service.containers[0];
-        service.containers = Array.from({ length: count }, (_, i) => service.containers[i] ?? { ...structuredClone(first), uid: `${first.uid}-${i}` });
-      }));
-    },
-    stopService: (params) => {
-      const { item: service } = itemOf('/stacks/{stack_id}/services', params, params.service_name, 'service');
-      return one(startAction(params.stack_id, { action: 'service_stop', resource_type: 'service', resource_id: service.name }, () => {
-        service.containers = [];
-        const containers = store.items(fill('/stacks/{stack_id}/containers', params));
-        for (const container of containers.filter((c) => c.service_name === service.name)) containers.splice(containers.indexOf(container), 1);
-      }));
-    },
-    stopContainer: (params) => {
-      const { item: container } = itemOf('/stacks/{stack_id}/containers', params, params.container_uid, 'container');
-      return one(startAction(params.stack_id, { action: 'container_stop', resource_type: 'container', resource_id: container.uid }, () => store.remove('/stacks/{stack_id}/containers', params, container)));
-    },
-    createEnvironmentVariable: (params, body) => {
-      const variables = listOf(ENV, params);
-      if (store.find(ENV, params, body.key)) throw new HttpError(409, 'conflict', 'The environment variable exists already.', `key ${body.key}`);
-      return one(startAction(params.stack_id, { action: 'env-var-new' }, () => {
-        if (store.find(ENV, params, body.key)) throw new Error(`${body.key} exists already`);
-        const variable = { ...template(variables), id: store.id(), key: body.key, value: String(body.value), readonly: false, is_password: false, is_generated: false, history: [] };
-        variables.push(touch(variable, ['created_at', 'updated_at']));
-      }));
-    },
-    updateEnvironmentVariable: (params, body) => {
-      const { item } = itemOf(ENV, params, params.env_var, 'environment variable');
-      if (item.readonly) throw new HttpError(409, 'conflict', 'The environment variable is read-only.', `key ${item.key}`);
-      return one(startAction(params.stack_id, { action: 'env-var-update' }, () => {
-        item.value = String(body.value);
-        touch(item, ['updated_at']);
-      }));
-    },
-    deleteEnvironmentVariable: (params) => {
-      const { item } = itemOf(ENV, params, params.env_var, 'environment variable');
-      if (item.readonly) throw new HttpError(409, 'conflict', 'The environment variable is read-only.', `key ${item.key}`);
-      store.remove(ENV, params, item);
-      return one({ ok: true, message: `Environment variable ${item.key} deleted` });
-    },
-    createFirewallRule: (params, body) => {
-      const rules = listOf('/stacks/{stack_id}/firewalls', params);
-      return one(startAction(params.stack_id, { action: 'firewall-rule-new' }, () => {
-        // Requests give the protocol by number (FirewallProtocolCode), answers by name. A lease (the
-        // official Go client's) gives none: it opens a port such as SSH's, over TCP.
-        const rule = { ...template(rules), id: store.id(), protocol: PROTOCOLS[integer(body.protocol) ?? TCP], port: integer(body.port) };
-        for (const field of ['ttl', 'from_group_id', 'from_server_id', 'to_group_id', 'to_server_id']) rule[field] = integer(body[field]) ?? null;
-        for (const field of ['from_ip', 'to_ip']) rule[field] = body[field] ?? null;
-        rules.push(touch(rule, ['created_at', 'updated_at']));
-      }));
-    },
-    updateNotification: (params, body) => {
-      const { item } = itemOf('/stacks/{stack_id}/notifications', params, params.notification_id, 'notification');
-      if (body.channels !== undefined) item.channels = typeof body.channels === 'string' ? body.channels.replace(/^\[|\]$/g, '').split(',').filter(Boolean) : body.channels;
-      if (body.params !== undefined) item.params = typeof body.params === 'string' ? jsonField('params', body.params) : body.params;
-      touch(item, ['updated_at']);
-      return one(item);
-    },
-    updateStackSetting: (params, body) => {
-      const { item } = itemOf('/stacks/{stack_id}/settings', params, params.setting_name, 'setting');
-      return one(startAction(params.stack_id, { action: 'stack-setting-update', resource_id: params.stack_id }, () => (item.value = body.value)));
-    },
-    updateServerSetting: (params, body) => {
-      itemOf('/stacks/{stack_id}/servers', params, params.server_uid, 'server');
-      const { item } = itemOf('/stacks/{stack_id}/servers/{server_uid}/settings', params, params.setting_name, 'server setting');
-      return one(startAction(params.stack_id, { action: 'server-setting-update', resource_type: 'server', resource_id: params.server_uid }, () => (item.value = body.value)));
-    },
-    createBackup: (params, body) => {
-      const backups = listOf('/stacks/{stack_id}/backups', params);
-      // `db_type` of a new task is a list ("mysql,redis", or "all"): one backup per database type named.
-      const named = String(body.db_type ?? '').split(',').map((t) => t.trim()).filter((t) => DATABASE_TYPES.includes(t));
-      const made = (named.length ? named : [undefined]).map((dbType) => {
-        const backup = { ...template(backups), id: store.id(), backup_status: 0, ...(dbType && { db_type: dbType }) };
-        touch(backup, ['backup_date_iso', 'created_at', 'updated_at']);
-        backups.unshift(backup);
-        store.items(`${fill('/stacks/{stack_id}/backups', params)}/${backup.id}/files`);
-        return backup.id;
-      });
-      return one({ ok: true, message: `Backup ${made.join(', ')} queued` });
-    },
-    createDevice: (params, body) => {
-      const { item: user } = itemOf('/users', params, params.user_id, 'user');
-      const devices = store.items(`/users/${user.id}/devices`);
-      // Both timestamp styles, as the seed's device shows them.
-      const legacy = stampLike(' UTC');
-      const iso = stampLike(undefined);
-      const device = { device_type: integer(body.device_type), sub_type: integer(body.sub_type), token: body.token, enabled: true, created_at: legacy, updated_at: legacy, created_at_iso: iso, updated_at_iso: iso };
-      const existing = devices.findIndex((d) => d.token === device.token);
-      if (existing >= 0) devices.splice(existing, 1);
-      devices.push(device);
-      return one(device);
-    },
-    updateDevice: (params, body) => {
-      itemOf('/users', params, params.user_id, 'user');
-      const { item } = itemOf('/users/{user_id}/devices', params, params.token, 'device');
-      Object.assign(item, { device_type: integer(body.device_type), sub_type: integer(body.sub_type) });
-      return undefined;
-    },
-    deleteDevice: (params) => {
-      itemOf('/users', params, params.user_id, 'user');
-      const { item } = itemOf('/users/{user_id}/devices', params, params.token, 'device');
-      store.remove('/users/{user_id}/devices', params, item);
-      return undefined;
-    },
+  /** Body fields an item takes: those its collection's examples show, in the type they show. */
+  const fieldsFor = (c, body) => {
+    const out = {};
+    for (const [field, value] of Object.entries(body)) {
+      if (!(field in c.template0) || c.keys.includes(field) && field !== 'key' && field !== 'name' && field !== 'token') continue;
+      const typed = coerce(value, c.template0[field]);
+      if (typed !== undefined) out[field] = typed;
+    }
+    return out;
   };
+
+  /** The request's view for behaviours: the world, its parameters, the stack and the item it names. */
+  function context(world, op, params, body, query, entry) {
+    const ctx = { world, op, params, body, query, entry, page: (items) => page(op, items, query), envelope: (inner) => envelope(op, inner) };
+    ctx.startAction = (fields, effect = {}) => startAction(world, ctx, fields, effect);
+    ctx.finishAction = (predicate, message) => {
+      const [now, later] = [world.data.pending.filter(predicate), world.data.pending.filter((p) => !predicate(p))];
+      world.data.pending = later;
+      for (const p of now) finish(world, p, Date.now(), message);
+    };
+    for (const [template, param] of op.steps) {
+      const keys = template === op.target && (op.method === 'put' || op.method === 'patch' || op.method === 'delete') ? model.collections.get(template).writeKeys : undefined;
+      const item = world.find(template, params, params[param], keys);
+      if (!item) throw notFound(`${param.replace(/_(id|uid|uuid|name)$/, '').replace(/_/g, ' ')} ${params[param]}`);
+      if (template === '/stacks') ctx.stack = item;
+      ctx.item = item;
+    }
+    if (!ctx.stack && params.stack_id !== undefined) ctx.stack = world.find('/stacks', {}, params.stack_id);
+    return ctx;
+  }
+
+  /** The effect of an operation when its action finishes (or at once). */
+  function effectOf(op, entry) {
+    const behaviour = OPERATIONS[op.id] ?? {};
+    if (behaviour.effect) return behaviour.effect;
+    const c = model.collections.get(op.target);
+    if (op.kind === 'create') {
+      return ({ world, params }) => {
+        const key = c.unique && entry.item[c.unique];
+        if (key !== undefined && world.find(op.target, params, key, [c.unique])) throw new Error(`${key} exists already`);
+        world.insert(op.target, params, entry.item);
+      };
+    }
+    if (op.kind === 'update') {
+      return ({ world, params, item }) => {
+        if (!item) throw new Error('The item no longer exists.');
+        Object.assign(item, entry.fields);
+        touch(item, UPDATED_STAMPS);
+        world.reindex(op.target, params);
+      };
+    }
+    if (op.kind === 'delete') return ({ world, params, item }) => item && world.remove(c.template, params, item);
+    return () => {};
+  }
+
+  /** Answers one API request, by the operation's behaviour or its kind. */
+  function handle(world, op, params, rawBody, query) {
+    const behaviour = OPERATIONS[op.id] ?? {};
+    const body = parseFields(rawBody, behaviour.parse);
+    const ctx = context(world, op, params, body, query);
+    if (behaviour.item) ctx.item = behaviour.item(ctx);
+    const answer = behaviour.start?.(ctx);
+    if (answer !== undefined) return answer;
+    const c = model.collections.get(op.target);
+    const resource = () => behaviour.resource?.(ctx) ?? {};
+    const actionName = () => op.answer?.response?.action ?? op.answer?.response?.action_type ?? op.id;
+    const kind = behaviour.effect ? 'run' : op.kind;
+
+    if (kind === 'list') {
+      let items = world.list(op.target, params);
+      for (const [name, field] of Object.entries(FILTERS[op.id] ?? {})) {
+        const wanted = query.get(name);
+        // An empty filter is no filter (the official Go client sends its unset filters empty,
+        // stack.go:148-181), unless the description says the value is never empty.
+        if (wanted === null || (wanted === '' && !nonEmpty(op, name))) continue;
+        if (wanted === '') throw badRequest(name, 'must not be empty');
+        items = items.filter((item) => valuesAt(item, field).some((v) => String(v) === wanted));
+      }
+      return page(op, items, query, (item) => listed(c, item));
+    }
+    const all = () => (op.target ? world.list(op.target, params) : []);
+    if (kind === 'get') return itemAnswer(op, ctx.item, query, all());
+    if (kind === 'run') {
+      if (op.action) return actionAnswer(op, ctx.startAction({ action: actionName(), ...resource() }, { itemKey: ctx.item && keyOf(op, ctx.item) }));
+      effectOf(op, {})(ctx);
+      return op.answer;
+    }
+    if ((kind === 'update' || kind === 'delete') && c.readonly && ctx.item[c.readonly] === true) {
+      throw new HttpError(409, 'conflict', 'The item is read-only.', `${op.steps.at(-1)[1]} ${params[op.steps.at(-1)[1]]}`);
+    }
+    if (kind === 'create') {
+      const fields = fieldsFor(c, behaviour.fields ? behaviour.fields(body) : body);
+      // A key is taken from the moment its create is accepted, while its action still runs.
+      const creating = (key) => world.data.pending.some((p) => p.op === op.id && p.item?.[c.unique] === key && fill(op.target, p.params) === fill(op.target, params));
+      if (c.unique && fields[c.unique] !== undefined && (world.find(op.target, params, fields[c.unique], [c.unique]) || creating(fields[c.unique]))) {
+        throw new HttpError(409, 'conflict', 'The item exists already.', `${c.unique} ${fields[c.unique]}`);
+      }
+      const item = world.newItem(op.target, params, fields, CREATED_STAMPS);
+      if (op.action) {
+        // The create may fail when its action finishes (another create of the same name won the race).
+        return actionAnswer(op, ctx.startAction({ action: actionName(), ...resource() }, { item }));
+      }
+      world.insert(op.target, params, item);
+      return itemAnswer(op, item, query, all());
+    }
+    if (kind === 'update') {
+      const fields = fieldsFor(c, behaviour.fields ? behaviour.fields(body, ctx.item) : body);
+      if (op.action) return actionAnswer(op, ctx.startAction({ action: actionName(), ...resource() }, { itemKey: keyOf(op, ctx.item), fields }));
+      effectOf(op, { fields })(ctx);
+      return itemAnswer(op, ctx.item, query, all());
+    }
+    // delete
+    if (op.action) return actionAnswer(op, ctx.startAction({ action: actionName(), ...resource() }, { itemKey: keyOf(op, ctx.item) }));
+    world.remove(op.target, params, ctx.item);
+    return itemAnswer(op, ctx.item, query, all());
+  }
+  /** Does the description say the query parameter `name` of `op` is never empty (minLength >= 1)? */
+  const nonEmpty = (op, name) => {
+    const param = [...(doc.paths[op.path].parameters ?? []), ...(op.op.parameters ?? [])].map((p) => resolve(doc, p)).find((p) => p.in === 'query' && p.name === name);
+    return resolve(doc, param?.schema)?.minLength >= 1;
+  };
+  const keyOf = (op, item) => item[model.collections.get(op.target)?.keys.find((k) => item[k] !== undefined)];
 
   // --- routing --------------------------------------------------------------------------------------
   const router = FindMyWay({ ignoreTrailingSlash: true });
-  const byListOp = Object.fromEntries(Object.entries(COLLECTIONS).filter(([, c]) => c.list).map(([t, c]) => [c.list, t]));
-  const byGetOp = Object.fromEntries(Object.entries(COLLECTIONS).filter(([, c]) => c.get).map(([t, c]) => [c.get, t]));
-  for (const [path, item] of Object.entries(doc.paths)) {
-    for (const method of METHODS) {
-      const op = item[method];
-      if (!op) continue;
-      const id = op.operationId;
-      let handle = writes[id];
-      if (byListOp[id]) handle = (params, body, query) => page(listOf(byListOp[id], params), query);
-      // Another environments_format than `api` answers the variables as one text (the official Go client's
-      // StackEnvVarsString, stack.go:341-361): dotenv lines, or a JSON object of keys and values.
-      if (id === 'listEnvironmentVariables') {
-        handle = (params, body, query) => {
-          const format = query.get('environments_format');
-          const variables = listOf(ENV, params);
-          if (!format || format === 'api') return page(variables, query);
-          const contents = format === 'json' ? JSON.stringify(Object.fromEntries(variables.map((v) => [v.key, v.value]))) : variables.map((v) => `${v.key}=${v.value ?? ''}\n`).join('');
-          return one({ contents });
-        };
-      }
-      if (byGetOp[id]) {
-        const collection = byGetOp[id];
-        const param = path.match(/\{(\w+)\}$/)[1];
-        handle = (params) => one(itemOf(collection, params, params[param], param.replace(/_(id|uid|name)$/, '').replace(/_/g, ' ')).view);
-      }
-      if (id === 'getBackupFile') {
-        handle = (params) => {
-          itemOf('/stacks/{stack_id}/backups/{backup_id}/files', params, params.file_id, 'backup file');
-          return one({ ok: true, public_url: `https://backups.sandbox.cloud66.test/${params.stack_id}/${params.backup_id}/${params.file_id}` });
-        };
-      }
-      // Operations without behaviour of their own yet answer their documented example (as Prism's
-      // example mode does), after the same token, scope and rate-limit checks as every other call.
-      if (!handle) handle = exampleAnswer(doc, op);
-      router.on(method.toUpperCase(), path.replace(/\{(\w+)\}/g, ':$1'), () => {}, { id, handle });
-    }
-  }
+  for (const op of model.operations.values()) router.on(op.method.toUpperCase(), op.path.replace(/\{(\w+)\}/g, ':$1'), () => {}, op);
 
   // --- the server -------------------------------------------------------------------------------------
   const json = (res, status, body, headers = {}) => {
@@ -363,6 +403,7 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
   /** Counts the call against its token's window; resolves the rate-limit headers, or throws 503 throttled. */
   const countCall = (token) => {
     const now = Date.now();
+    if (++calls % 1000 === 0) for (const [key, entry] of usage) if (now >= entry.windowStart + rateWindowMs) usage.delete(key); // counters of idle tokens go
     let entry = usage.get(token);
     if (!entry || now >= entry.windowStart + rateWindowMs) usage.set(token, (entry = { windowStart: now, used: 0 }));
     const headers = { 'x-ratelimit-limit': String(rateLimit), 'x-ratelimit-remaining': String(Math.max(0, rateLimit - entry.used - 1)) };
@@ -373,20 +414,33 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     entry.used++;
     return headers;
   };
+  const bearer = (req) => parseAuthorization(req.headers.authorization).token;
+  /** The rate-limit headers a token's next answer carries, without counting a call (for answers the front gives). */
+  const rateHeaders = (token) => {
+    const entry = token === undefined ? undefined : usage.get(token);
+    const used = entry && Date.now() < entry.windowStart + rateWindowMs ? entry.used : 0;
+    return { 'x-ratelimit-limit': String(rateLimit), 'x-ratelimit-remaining': String(Math.max(0, rateLimit - used)) };
+  };
 
   const api = (req, res, route, url, text) => {
     let headers = {};
     try {
-      const token = /^Bearer\s+(\S+)$/i.exec(req.headers.authorization ?? '')?.[1];
-      if (!token) throw new HttpError(401, 'unauthenticated', 'The request requires a bearer token.', 'Authorization: Bearer <token> is missing');
+      const { token, problem } = parseAuthorization(req.headers.authorization);
+      if (!token) {
+        const body = unauthenticated(problem);
+        throw new HttpError(401, body.error, body.error_description, body.details);
+      }
       headers = countCall(token);
-      const needed = scopes[route.store.id];
+      const op = route.store;
+      const needed = scopes[op.id];
       const granted = grants.get(token) ?? SCOPES;
       if (needed && !granted.includes(needed)) {
         throw new HttpError(403, 'forbidden', 'The token does not have the scope this request requires.', `scope ${needed} is required; the token has ${granted.join(' ')}`);
       }
-      settle();
-      const body = route.store.handle(route.params, parseBody(req, text), url.searchParams);
+      const world = worldFor(token);
+      settle(world);
+      const body = handle(world, op, route.params, parseBody(req, text), url.searchParams);
+      if (op.method !== 'get') saveSoon();
       json(res, 200, body, headers);
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
@@ -394,9 +448,33 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     }
   };
 
+  /**
+   * Holds actions: those started from now on stay running (no `finished_at`) until released, so a test
+   * can look at a running action or deployment however slow the machine is. With isolateTokens and a
+   * token, only that token's world; else every world.
+   */
+  const holdActions = (token) => {
+    if (token !== undefined && isolateTokens) worldFor(token).data.hold = true;
+    else holdAll = true;
+  };
+  /** Stops holding; every held action finishes now (on the next request), with its effect or failure. */
+  const releaseActions = (token) => {
+    const released = token !== undefined && isolateTokens ? [worldFor(token)] : [shared, ...worlds.values()];
+    if (!(token !== undefined && isolateTokens)) holdAll = false;
+    const now = Date.now();
+    for (const world of released) {
+      world.data.hold = undefined;
+      for (const entry of world.data.pending) if (entry.due === null) entry.due = now;
+    }
+    saveSoon();
+  };
+
   const control = (req, res, url, text) => {
     if (req.method !== 'POST') return json(res, 405, { error: 'method_not_allowed', error_description: 'Sandbox controls take POST.' }, { allow: 'POST' });
-    if (url.pathname === `${CONTROL_PREFIX}reset`) reset();
+    const token = bearer(req);
+    if (url.pathname === `${CONTROL_PREFIX}reset`) reset(token);
+    else if (url.pathname === `${CONTROL_PREFIX}hold-actions`) holdActions(token);
+    else if (url.pathname === `${CONTROL_PREFIX}release-actions`) releaseActions(token);
     else if (url.pathname === `${CONTROL_PREFIX}fail-next-action`) {
       let message;
       try {
@@ -404,9 +482,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       } catch (error) {
         return json(res, 400, { error: 'bad_request', error_description: 'The body must be JSON: {"message": "..."}.', details: `body: ${error.message}` });
       }
-      failNext = message || 'The action failed (made to fail by the sandbox).';
-    }
-    else return json(res, 404, { error: 'not_found', error_description: `No sandbox control ${url.pathname}.`, details: 'controls: reset, fail-next-action' });
+      if (token !== undefined && isolateTokens) worldFor(token).data.failNext = message || DEFAULT_FAILURE;
+      else failNext = message || DEFAULT_FAILURE;
+    } else return json(res, 404, { error: 'not_found', error_description: `No sandbox control ${url.pathname}.`, details: 'controls: reset, fail-next-action, hold-actions, release-actions' });
     json(res, 204);
   };
 
@@ -415,11 +493,14 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
     req.on('data', (c) => chunks.push(c));
     req.on('end', () => {
       const text = Buffer.concat(chunks).toString('utf8');
+      // URL parsing would resolve `..` and read `\` as `/`: a path spelled so could reach an API route
+      // past a check made on its spelling (the front sends /oauth/ and controls straight here).
+      const rawPath = req.url.split('?', 1)[0];
+      if (UNNORMAL_PATH.test(rawPath)) return json(res, 400, { error: 'bad_request', error_description: 'The path must not have dot segments or backslashes.', details: `path: ${rawPath.slice(0, 200)}` });
       const url = new URL(req.url, 'http://sandbox');
       try {
         if (url.pathname.startsWith(CONTROL_PREFIX)) return control(req, res, url, text);
-        if (url.pathname === '/oauth/authorize' && req.method === 'GET') return oauth.authorize(req, res, url.searchParams);
-        if (url.pathname === '/oauth/token' && req.method === 'POST') return oauth.exchange(req, res, /json/.test(req.headers['content-type'] ?? '') ? new URLSearchParams(JSON.parse(text || '{}')) : new URLSearchParams(text));
+        if (oauth.handle(req, res, url, text)) return;
         const route = router.find(req.method, url.pathname);
         if (!route) return json(res, 404, { error: 'not_found', error_description: 'The resource was not found.', details: `${req.method} ${url.pathname}` });
         api(req, res, route, url, text);
@@ -428,10 +509,24 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs }) {
       }
     });
   });
+  // Prism reaches the sandbox through node's global agent, which drops a socket idle for 5 s: were the
+  // sandbox to close idle sockets after node's default 5 s too, Prism could reuse one the sandbox is
+  // closing at that moment, and its client would see the connection reset (a 502 ECONNRESET). The
+  // sandbox keeps them longer, so the client side always closes first.
+  server.keepAliveTimeout = UPSTREAM_KEEP_ALIVE_MS;
+  server.on('close', () => saveTimer && save());
 
   return {
     server,
     reset,
-    failNextAction: (message) => void (failNext = message ?? 'The action failed (made to fail by the sandbox).'),
+    rateHeaders,
+    failNextAction: (message) => void (failNext = message ?? DEFAULT_FAILURE),
+    holdActions,
+    releaseActions,
+    /** Writes the data file now (when there is one). */
+    save,
+    /** The model (collections and operations) and a world's data, for tests and diagnostics. */
+    model,
+    world: (token) => (token === undefined ? shared : worldFor(token)),
   };
 }

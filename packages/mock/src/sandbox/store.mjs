@@ -1,34 +1,7 @@
-// The sandbox's data: every collection of the API, seeded from the description's seed examples and
-// kept consistent (a stack's servers, services, settings... are that stack's), plus the
-// asynchronous actions and their effects.
-
-/** Collections by their list path, with the field(s) the item's path parameter (`{deployment_id}`, `{server_uid}`, ...) matches. */
-export const COLLECTIONS = {
-  '/stacks': { list: 'listStacks', get: 'getStack', keys: ['uid'] },
-  '/stacks/{stack_id}/actions': { list: 'listStackActions', get: 'getStackAction', keys: ['id'] },
-  '/stacks/{stack_id}/deployments': { list: 'listDeployments', get: 'getDeployment', keys: ['id'] },
-  '/stacks/{stack_id}/services': { list: 'listServices', get: 'getService', keys: ['name'] },
-  '/stacks/{stack_id}/containers': { list: 'listContainers', get: 'getContainer', keys: ['uid'] },
-  // GET takes the numeric id, PUT and DELETE the key (spec/ERRATA.md E-PATH-2).
-  '/stacks/{stack_id}/environments': { list: 'listEnvironmentVariables', get: 'getEnvironmentVariable', keys: ['id', 'key'] },
-  '/stacks/{stack_id}/firewalls': { list: 'listFirewallRules', get: 'getFirewallRule', keys: ['id'] },
-  '/stacks/{stack_id}/notifications': { list: 'listNotifications', get: 'getNotification', keys: ['id'] },
-  '/stacks/{stack_id}/settings': { list: 'listStackSettings', get: 'getStackSetting', keys: ['id', 'key'] },
-  '/stacks/{stack_id}/server_groups': { list: 'listServerGroups', get: 'getServerGroup', keys: ['id'] },
-  '/stacks/{stack_id}/servers': { list: 'listServers', get: 'getServer', keys: ['uid'] },
-  '/stacks/{stack_id}/servers/{server_uid}/settings': { list: 'listServerSettings', get: 'getServerSetting', keys: ['id', 'key'] },
-  '/stacks/{stack_id}/backups': { list: 'listBackups', get: 'getBackup', keys: ['id'] },
-  '/stacks/{stack_id}/backups/{backup_id}/files': { list: 'listBackupFiles', keys: ['id'] },
-  '/clouds': { list: 'listClouds', get: 'getCloud', keys: ['name'] },
-  '/accounts': { list: 'listAccounts', get: 'getAccount', keys: ['id'] },
-  '/users': { list: 'listUsers', get: 'getUser', keys: ['id'] },
-  '/users/{user_id}/devices': { keys: ['token'], seedItem: 'createDevice' },
-};
-
-// Which parent item fills each path parameter of a collection template.
-const PARENTS = { stack_id: ['/stacks', 'uid'], server_uid: ['/stacks/{stack_id}/servers', 'uid'], backup_id: ['/stacks/{stack_id}/backups', 'id'], user_id: ['/users', 'id'] };
-
-const clone = (value) => structuredClone(value);
+// The sandbox's data: one World is every collection of the API as plain JSON (so it can be cloned
+// per token and written to a file), seeded from the description's examples and made consistent
+// (references resolve), with an index per collection for lookups by id.
+import { RELATIONS, SAMPLE_IDS } from './behaviours.mjs';
 
 /** The collection path for a template and its parameters: '/stacks/{stack_id}/servers' -> '/stacks/abc/servers'. */
 export const fill = (template, params) => template.replace(/\{(\w+)\}/g, (_, name) => String(params[name]));
@@ -45,112 +18,225 @@ export function touch(item, fields, date = new Date()) {
   return item;
 }
 
-export class Store {
-  /** `doc`: the description, whose seed examples fill the collections. */
-  constructor(doc) {
-    this.doc = doc;
-    this.examples = doc.components.examples;
-    this.reset();
+/** A request's value in the type of `like` (the field's current value), or `undefined` when it cannot be. */
+export function coerce(value, like) {
+  if (like === undefined || like === null || value === null) return value;
+  if (typeof like === typeof value && Array.isArray(like) === Array.isArray(value)) return value;
+  if (typeof like === 'number') return value !== '' && Number.isFinite(Number(value)) ? Number(value) : undefined;
+  if (typeof like === 'boolean') return ['true', '1', 1, 'on'].includes(value) ? true : ['false', '0', 0, 'off'].includes(value) ? false : undefined;
+  if (typeof like === 'string') return typeof value === 'number' || typeof value === 'boolean' ? String(value) : undefined;
+  return undefined;
+}
+
+/** An answer other than 200: the API's error body. */
+export class HttpError extends Error {
+  constructor(status, error, description, details) {
+    super(description);
+    Object.assign(this, { status, error, details });
+  }
+}
+export const notFound = (what) => new HttpError(404, 'not_found', 'The resource was not found.', what);
+
+// A setting is also named by its key with dashes for dots (`server-name` for `server.name`), as the
+// seeds' URLs do.
+const slug = (value) => String(value).replace(/[._]/g, '-');
+const clone = (value) => structuredClone(value);
+const FIRST_ID = 100_000;
+/** The id that names a collection's newest item where its behaviours say so. */
+const LATEST = 'latest';
+
+export class World {
+  /** `model` from buildModel; `data` a world's JSON (from seed() or a file). */
+  constructor(model, data) {
+    this.model = model;
+    this.data = data;
+    /** collection path -> Map("field\0value" -> item); built on first lookup, kept up to date by insert/remove. */
+    this.indexes = new Map();
   }
 
-  /** Back to the seed data: every write, action, token and counter forgotten. */
-  reset() {
-    /** collection path -> items */
-    this.collections = new Map();
-    /** "collection path|key" -> the get example's extra fields for that item */
-    this.details = new Map();
-    this.nextId = 100_000;
-    for (const [template, { list, get, keys }] of Object.entries(COLLECTIONS)) {
-      const seed = list ? (this.examples[list]?.value?.response ?? []) : [];
-      const detail = get ? this.examples[get]?.value?.response : undefined;
-      for (const params of this.parentParams(template)) {
-        const path = fill(template, params);
-        const items = clone(seed);
-        if (detail && !items.some((item) => matches(item, keys, detail))) items.push(clone(detail));
-        this.collections.set(path, items);
-        if (detail) this.details.set(`${path}|${keyOf(detail, keys)}`, clone(detail));
+  /** The seed world: every example item, consistent. */
+  static seed(model) {
+    const world = new World(model, { nextId: FIRST_ID, collections: {}, pending: [] });
+    const templates = [...model.collections.values()].sort((a, b) => a.template.split('/').length - b.template.split('/').length);
+    for (const c of templates) {
+      if (c.free.length) continue; // seeded when first visited (its parameters are any value)
+      for (const params of world.parentParams(c)) {
+        const path = fill(c.template, params);
+        world.data.collections[path] ??= [];
+        for (const item of c.seed) world.insert(c.template, params, clone(item));
+        for (const id of SAMPLE_IDS[c.template] ?? []) if (!world.find(c.template, params, id)) world.insert(c.template, params, world.newItem(c.template, params, { [world.keyFieldFor(c, id)]: id }));
       }
+      world.addItemsNamedByExamples(c);
     }
-    this.addItemsNamedByExamples();
+    world.resolveRelations();
+    return world;
   }
 
-  /**
-   * The description's parameter examples (which its docs and curl samples use) name items the seed
-   * lists do not hold, such as action 4153 or variable POSTGRESQL_SLAVE_ADDRESSES. Each is added,
-   * copied from its collection's seed item, so every documented request finds what it names.
-   */
-  addItemsNamedByExamples() {
-    const paths = Object.entries(this.doc.paths).sort(([a], [b]) => a.split('/').length - b.split('/').length);
-    for (const [path, item] of paths) {
-      for (const op of ['get', 'put', 'delete', 'post', 'patch'].map((m) => item[m]).filter(Boolean)) {
-        const values = {};
-        for (const ref of [...(item.parameters ?? []), ...(op.parameters ?? [])]) {
-          const param = ref.$ref ? ref.$ref.split('/').slice(1).reduce((node, key) => node[key], this.doc) : ref;
-          if (param.in === 'path') values[param.name] = param.example ?? param.schema?.example ?? param.schema?.examples?.[0];
-        }
-        // Each `<collection>/{param}` step of the path must name an existing item.
-        const steps = [...path.matchAll(/\{(\w+)\}/g)].map((m) => [path.slice(0, m.index - 1), m[1]]);
-        for (const [template, name] of steps) {
-          if (!COLLECTIONS[template] || values[name] === undefined || this.find(template, values, values[name])) continue;
-          this.items(fill(template, values)).push(this.newItem(template, values[name]));
-        }
-      }
-    }
+  toJSON() {
+    return this.data;
   }
 
-  /** A copy of a collection's seed item, keyed `value` (on its numeric or its string key field). */
-  newItem(template, value) {
-    const { list, get, keys, seedItem } = COLLECTIONS[template];
-    const source = this.examples[get ?? seedItem]?.value?.response ?? this.examples[list]?.value?.response?.[0] ?? {};
-    const item = clone(source);
-    const key = keys.find((k) => typeof item[k] === typeof value) ?? keys.at(-1);
-    // Named by a string key: its numeric id must not be the source's. Writable, as the examples write to it.
-    if (key !== 'id' && typeof item.id === 'number') item.id = this.id();
-    if (item.readonly === true) item.readonly = false;
-    item[key] = value;
-    return item;
-  }
-
-  /** Every combination of parent parameters a template is seeded for (one per parent item). */
-  parentParams(template) {
-    const names = [...template.matchAll(/\{(\w+)\}/g)].map((m) => m[1]);
-    let combos = [{}];
-    for (const name of names) {
-      const [parentTemplate, field] = PARENTS[name];
-      combos = combos.flatMap((params) => (this.collections.get(fill(parentTemplate, params)) ?? []).map((parent) => ({ ...params, [name]: parent[field] })));
-    }
-    return combos;
-  }
-
-  items(path) {
-    let items = this.collections.get(path);
-    if (!items) this.collections.set(path, (items = []));
-    return items;
-  }
-
-  /** The item of `template` at `params` whose key is `id`, as a get answers it (with its detail fields). */
-  find(template, params, id) {
-    const { keys } = COLLECTIONS[template];
-    const path = fill(template, params);
-    const item = this.collections.get(path)?.find((candidate) => matches(candidate, keys, { [keys[0]]: id, [keys.at(-1)]: id }));
-    if (!item) return undefined;
-    return { item, view: { ...(this.details.get(`${path}|${keyOf(item, keys)}`) ?? {}), ...item } };
-  }
-
-  remove(template, params, item) {
-    const items = this.collections.get(fill(template, params));
-    const index = items?.indexOf(item) ?? -1;
-    if (index >= 0) items.splice(index, 1);
+  clone() {
+    return new World(this.model, clone(this.data));
   }
 
   /** A fresh numeric id, above every seed id. */
   id() {
-    return this.nextId++;
+    return this.data.nextId++;
+  }
+
+  collection(template) {
+    const c = this.model.collections.get(template);
+    if (!c) throw new Error(`sandbox: no collection ${template}`);
+    return c;
+  }
+
+  /** Every combination of parent parameters a template is seeded for (one per parent item). */
+  parentParams(c) {
+    let combos = [{}];
+    for (const [name, parentTemplate] of c.parents) {
+      const parent = this.collection(parentTemplate);
+      combos = combos.flatMap((params) => (this.data.collections[fill(parentTemplate, params)] ?? []).map((item) => ({ ...params, [name]: item[parent.keys[0]] })));
+    }
+    return combos;
+  }
+
+  /** The items of a collection at `params` (a collection with free parameters is seeded on first visit). */
+  list(template, params) {
+    const path = fill(template, params);
+    let items = this.data.collections[path];
+    if (!items) {
+      items = this.data.collections[path] = [];
+      const c = this.collection(template);
+      if (c.free.length) for (const item of c.seed) this.insert(template, params, clone(item));
+    }
+    return items;
+  }
+
+  index(template, params) {
+    const path = fill(template, params);
+    let index = this.indexes.get(path);
+    if (!index) {
+      index = new Map();
+      this.indexes.set(path, index);
+      for (const item of this.list(template, params)) this.indexItem(this.collection(template), index, item, true);
+    }
+    return index;
+  }
+
+  indexItem(c, index, item, add) {
+    for (const field of new Set([...c.keys, ...c.writeKeys])) {
+      if (item[field] === undefined || item[field] === null) continue;
+      const names = c.slugKeys ? [String(item[field]), slug(item[field])] : [String(item[field])];
+      for (const name of names) {
+        const entry = `${field}\0${name}`;
+        if (add && !index.has(entry)) index.set(entry, item);
+        else if (!add && index.get(entry) === item) index.delete(entry);
+      }
+    }
+  }
+
+  /** The item of `template` at `params` named `id` by one of `keys` (the collection's, by default). */
+  find(template, params, id, keys = this.collection(template).keys) {
+    if (id === LATEST && this.collection(template).latest) return this.list(template, params)[0];
+    const index = this.index(template, params);
+    for (const field of keys) {
+      const item = index.get(`${field}\0${id}`);
+      if (item) return item;
+    }
+    return undefined;
+  }
+
+  /** As find, or 404 naming `what`. */
+  need(template, params, id, what = 'item') {
+    const item = this.find(template, params, id);
+    if (!item) throw notFound(`${what} ${id}`);
+    return item;
+  }
+
+  insert(template, params, item, { first = false } = {}) {
+    const c = this.collection(template);
+    for (const name of c.params) if (name in item) item[name] = coerce(params[name], item[name]) ?? item[name];
+    const items = this.list(template, params);
+    if (first) items.unshift(item);
+    else items.push(item);
+    const index = this.indexes.get(fill(template, params));
+    if (index) this.indexItem(c, index, item, true);
+    if (c.keep && items.length > c.keep) for (const old of items.splice(first ? c.keep : 0, items.length - c.keep)) index && this.indexItem(c, index, old, false);
+    return item;
+  }
+
+  /** Removes the item named `id` (or the item itself); answers it, or undefined. */
+  remove(template, params, idOrItem, keys) {
+    const item = typeof idOrItem === 'object' ? idOrItem : this.find(template, params, idOrItem, keys);
+    const items = this.list(template, params);
+    const at = items.indexOf(item);
+    if (at < 0) return undefined;
+    items.splice(at, 1);
+    const index = this.indexes.get(fill(template, params));
+    if (index) this.indexItem(this.collection(template), index, item, false);
+    return item;
+  }
+
+  /** After a write changed an item's key fields. */
+  reindex(template, params) {
+    this.indexes.delete(fill(template, params));
+  }
+
+  /** The field an id names in a collection: a number names `id`, other text the string key. */
+  keyFieldFor(c, value) {
+    const sample = c.template0;
+    return c.keys.find((k) => typeof sample[k] === typeof value) ?? c.keys.at(-1);
+  }
+
+  /** A new item of a collection: its template (every field its examples show), new ids, then `fields`; `stamps` set to now. */
+  newItem(template, params, fields = {}, stamps = []) {
+    const c = this.collection(template);
+    const item = clone(c.template0);
+    for (const key of new Set([...c.keys, 'id', 'uid'])) {
+      if (typeof item[key] === 'number') item[key] = this.id();
+      else if (typeof item[key] === 'string' && /^[0-9a-f]{16,}$/i.test(item[key])) item[key] = this.id().toString(16).padStart(item[key].length, '0');
+    }
+    if (item.readonly === true) item.readonly = false;
+    Object.assign(item, fields);
+    return touch(item, stamps);
+  }
+
+  /**
+   * The description's parameter examples (which its docs and curl samples use) name items the seed
+   * lists may not hold, such as action 4153 or variable POSTGRESQL_SLAVE_ADDRESSES: each is added.
+   */
+  addItemsNamedByExamples(c) {
+    for (const { values } of this.model.paramExamples) {
+      const value = values[c.itemParam];
+      if (value === undefined || c.free.length || c.parents.some(([name]) => values[name] === undefined)) continue;
+      const params = Object.fromEntries(c.parents.map(([name]) => [name, values[name]]));
+      if (c.parents.some(([name, parent]) => !this.find(parent, params, values[name]))) continue;
+      if (this.find(c.template, params, value, [...new Set([...c.keys, ...c.writeKeys])])) continue;
+      // A value the key field cannot hold (a uid for a numeric id) names no item of this collection.
+      const field = this.keyFieldFor(c, value);
+      const typed = coerce(value, c.template0[field]);
+      if (typed !== undefined) this.insert(c.template, params, this.newItem(c.template, params, { [field]: typed }));
+    }
+  }
+
+  /** Every reference of RELATIONS resolves: a missing target is made from its collection's template. */
+  resolveRelations() {
+    // Twice: an item made for one relation (a service's container) may refer on (to its server).
+    for (const relation of [...RELATIONS, ...RELATIONS]) {
+      const from = this.collection(relation.from);
+      const to = this.collection(relation.to);
+      for (const params of this.parentParams(from)) {
+        for (const item of this.list(relation.from, params)) {
+          const refs = relation.embedded ? (item[relation.embedded] ?? []).map((entry) => [entry[to.keys[0]], entry]) : [[item[relation.field], {}]];
+          for (const [id, entry] of refs) {
+            if (id === undefined || id === null || this.find(relation.to, params, id)) continue;
+            const copied = Object.fromEntries(Object.entries(relation.copy ?? {}).filter(([, field]) => item[field] !== undefined).map(([target, field]) => [target, item[field]]));
+            const fields = Object.fromEntries(Object.entries(entry).filter(([field]) => field in to.template0));
+            this.insert(relation.to, params, this.newItem(relation.to, params, { ...fields, ...copied, [to.keys[0]]: id }));
+          }
+        }
+      }
+    }
   }
 }
-
-const keyOf = (item, keys) => keys.map((key) => item[key]).find((value) => value !== undefined);
-// A setting is also named by its key with dashes for dots (`server-name` for `server.name`), as the
-// seeds' URLs do.
-const slug = (value) => String(value).replace(/[._]/g, '-');
-const matches = (item, keys, other) => keys.some((key) => item[key] !== undefined && other[key] !== undefined && (String(item[key]) === String(other[key]) || (key === 'key' && slug(item[key]) === String(other[key]))));
