@@ -28,6 +28,11 @@ export const DISCARD_MS = 10_000;
 const STOP_LIMIT_FACTOR = 6;
 /** How long a connection accepted before a stop may take to send its first request. */
 const FIRST_REQUEST_GRACE_MS = 1_000;
+/**
+ * A stop keeps accepting until no connection has come for this long: connections the kernel has
+ * queued (their requests may be sent already) would be reset when the listening socket closes.
+ */
+const BACKLOG_QUIET_MS = 50;
 
 // Hop-by-hop headers (RFC 9110 §7.6.1) belong to one connection and are never forwarded; nor are
 // Content-Length (recomputed), Expect (answered here) and CORS credentials (the mock uses no cookies).
@@ -128,7 +133,7 @@ function refuseTooLarge(req, res, limit) {
  * rate-limit headers for a token (or none); `direct` ({ port, matches(path) }) sends some paths
  * straight to another server.
  */
-function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, secured = () => false, rateHeaders = () => undefined, bodyLimit, upstreamTimeoutMs, direct, ready = Promise.resolve() }) {
+function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, secured = () => false, nonEmptyQuery = () => [], rateHeaders = () => undefined, bodyLimit, upstreamTimeoutMs, direct, ready = Promise.resolve() }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   // Until the upstream listens, requests wait for it rather than meeting a 502 (a CI job that waits
   // for the port to open may send its first request at once). Its failure, at start or later, is
@@ -174,6 +179,11 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
       body = Buffer.alloc(0);
     }
     const target = query === undefined ? path : `${path}?${query}`;
+    if (query) {
+      const params = new URLSearchParams(query);
+      const empty = nonEmptyQuery(req.method, path).find((name) => params.getAll(name).includes(''));
+      if (empty) return sendError(res, 400, 'A parameter is invalid.', `query.${empty}: must not be empty (the description gives it minLength 1)`);
+    }
     if (Buffer.byteLength(target) > MAX_TARGET_BYTES) {
       const where = bodyAsParameters ? 'the path and query, with the JSON body read as query parameters,' : 'the path and query';
       return sendError(res, 414, `The request target is too long: ${where} must stay within ${MAX_TARGET_BYTES} bytes.`, `target: ${Buffer.byteLength(target)} bytes`);
@@ -322,8 +332,11 @@ export function createFrontServer(options) {
       setTimeout(() => socket.destroy(), FIRST_REQUEST_GRACE_MS).unref();
     } else state.firstRequestTimer ??= setTimeout(() => connections.get(socket)?.inFlight === 0 && socket.destroy(), FIRST_REQUEST_GRACE_MS);
   };
+  let lastConnectionAt = 0;
   server.on('connection', (socket) => {
+    lastConnectionAt = Date.now();
     connections.set(socket, { inFlight: 0, served: 0 });
+    if (stopping) closeIfIdle(socket);
     socket.once('close', () => {
       clearTimeout(connections.get(socket)?.firstRequestTimer);
       connections.delete(socket);
@@ -369,13 +382,22 @@ export function createFrontServer(options) {
           clearTimeout(deadline);
           deadline = setTimeout(cut, graceMs);
         };
-        // net.Server's close: stop listening, and call back once every connection has ended.
-        NetServer.prototype.close.call(server, () => {
-          clearTimeout(deadline);
-          clearTimeout(limit);
-          front.close();
-          resolve({ cutOff });
-        });
+        // net.Server's close: stop listening, and call back once every connection has ended; first
+        // the connections already queued are accepted (each is answered with `Connection: close`).
+        const began = Date.now();
+        // Checked from setImmediate, after the loop's poll phase has accepted what was queued meanwhile
+        // (a timer alone may run right after a busy stretch, before those connections are seen).
+        const afterPoll = () => setTimeout(() => setImmediate(closeWhenQuiet), BACKLOG_QUIET_MS);
+        const closeWhenQuiet = () => {
+          if (Date.now() - lastConnectionAt < BACKLOG_QUIET_MS && Date.now() - began < graceMs) return afterPoll();
+          NetServer.prototype.close.call(server, () => {
+            clearTimeout(deadline);
+            clearTimeout(limit);
+            front.close();
+            resolve({ cutOff });
+          });
+        };
+        afterPoll();
         // Answers not yet begun say `Connection: close`; the connection of one under way closes after it.
         for (const [socket, state] of connections) {
           if (state.answer) state.answer.shouldKeepAlive = false;

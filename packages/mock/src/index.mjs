@@ -49,8 +49,12 @@ function validate(options) {
 /**
  * Looks concrete paths up in the description: `allowedMethods(path)` for `Allow` on 405, and
  * `takesBody(method, path)`, whether that operation declares a request body, and `secured(method, path)`,
- * whether it needs a token (both undefined when the description has no such operation).
+ * whether it needs a token (both undefined when the description has no such operation), and
+ * `nonEmptyQuery(method, path)`, the query parameters that may not be sent empty.
  */
+/** The node a local `$ref` points at, or `node` itself. */
+const deref = (doc, node) => (typeof node?.$ref === 'string' ? node.$ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((at, key) => at?.[key], doc) : node);
+
 function routesOf(doc) {
   const router = FindMyWay({ ignoreDuplicateSlashes: false });
   const paths = doc.paths ?? {};
@@ -59,7 +63,10 @@ function routesOf(doc) {
     for (const method of METHODS) {
       const operation = item[method.toLowerCase()];
       const security = operation?.security ?? doc.security ?? [];
-      if (operation) router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody), secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0) });
+      if (!operation) continue;
+      // Query parameters the description says are never empty (minLength >= 1): Prism lets `name=` through.
+      const nonEmptyQuery = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => deref(doc, p)).filter((p) => p?.in === 'query' && deref(doc, p.schema)?.minLength >= 1).map((p) => p.name);
+      router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody), secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0), nonEmptyQuery });
     }
   }
   return {
@@ -69,6 +76,7 @@ function routesOf(doc) {
     },
     takesBody: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.takesBody, // undefined: not an operation
     secured: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.secured,
+    nonEmptyQuery: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.nonEmptyQuery ?? [],
   };
 }
 
