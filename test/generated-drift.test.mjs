@@ -5,7 +5,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { freshGenerated } from '../scripts/lib/generate.mjs';
 import { repoRoot } from '../scripts/lib/spec-index.mjs';
 
-const FILES = ['generated/openapi.json', 'generated/schema.d.ts', 'packages/client/src/generated/operations.ts'];
+const FILES = ['generated/openapi.json', 'generated/schema.d.ts', 'packages/client/src/generated/models.ts', 'packages/client/src/generated/operations.ts'];
 
 describe('generated files are in sync with spec/', () => {
   let fresh;

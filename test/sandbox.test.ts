@@ -184,7 +184,9 @@ describe('writes take effect, actions finish', () => {
 
     expect((await fetch(`${mock.url}/__sandbox/hold-actions`, { method: 'POST' })).status).toBe(204);
     const held = await c66.environmentVariables.create(STACK, { key: 'HELD', value: 'h' });
-    expect((await c66.stacks.getAction(STACK, held.response.id)).response).toMatchObject({ finished_at: null });
+    // The action answer is an envelope today, a bare action in older docs (AsyncActionAnswer).
+    const heldAction = await c66.stacks.getAction(STACK, held.response.id);
+    expect('response' in heldAction ? heldAction.response : heldAction).toMatchObject({ finished_at: null });
     expect((await variablePage(c66)).response.map((v) => v.key)).not.toContain('HELD');
     expect((await fetch(`${mock.url}/__sandbox/release-actions`, { method: 'POST' })).status).toBe(204);
     expect((await variablePage(c66)).response.map((v) => v.key)).toContain('HELD');

@@ -78,22 +78,22 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
 }
 
 type Timer = ReturnType<typeof setTimeout> & { ref?(): void; unref?(): void };
-type Slot = { ends: number; running: Set<AbortController>; timer: Timer };
+type Slot = { starts: number; ends: number; running: Set<AbortController>; timer: Timer };
 const slots = new Map<number, Slot>();
 
 /**
- * The timeout controller of an attempt that has no caller's signal. A timer per attempt was a tenth
- * of a call's cost, so attempts share one timer per timeout and slot of start times (an eighth of the
+ * The timer slot an attempt without a caller's signal joins. A timer per attempt was a tenth of a
+ * call's cost, so attempts share one timer per timeout and slot of start times (an eighth of the
  * timeout, at most 1 s): each attempt still times out between `ms` and `ms` + the slot after it
- * started. Each attempt has its own controller, and the timer aborts only those still running, so a
- * finished attempt is never aborted, nor any request but the late ones. The slot is measured on the
- * monotonic clock: a wall clock set back cannot keep a fired slot open. The timer holds a Node
- * process open only while one of its attempts runs. `release` says the attempt is over.
+ * started. Each attempt has its own controller in `running`, and the timer aborts only those still
+ * there, so a finished attempt is never aborted, and no signal collects the listeners of every request
+ * of a slot. A wall clock set back opens a new slot (else a fired one would time out every new call).
+ * The timer holds a Node process open only while one of its attempts runs.
  */
-function slotTimeout(ms: number): [AbortController, () => void] {
-  const now = performance.now();
+function joinSlot(ms: number, controller: AbortController): Slot {
+  const now = Date.now();
   let slot = slots.get(ms);
-  if (!slot || now >= slot.ends) {
+  if (!slot || now >= slot.ends || now < slot.starts) {
     const width = Math.min(1000, ms / 8);
     const running = new Set<AbortController>();
     const timer: Timer = setTimeout(() => {
@@ -101,13 +101,15 @@ function slotTimeout(ms: number): [AbortController, () => void] {
       for (const late of running) late.abort(TIMEOUT);
     }, ms + width);
     timer.unref?.();
-    slots.set(ms, (slot = { ends: now + width, running, timer }));
+    slots.set(ms, (slot = { starts: now, ends: now + width, running, timer }));
   }
-  const joined = slot;
-  const controller = new AbortController();
-  if (!joined.running.size) joined.timer.ref?.();
-  joined.running.add(controller);
-  return [controller, () => joined.running.delete(controller) && !joined.running.size && joined.timer.unref?.()];
+  if (!slot.running.size) slot.timer.ref?.();
+  slot.running.add(controller);
+  return slot;
+}
+
+function leaveSlot(slot: Slot, controller: AbortController) {
+  if (slot.running.delete(controller) && !slot.running.size) slot.timer.unref?.();
 }
 
 export interface AttemptPolicy {
@@ -154,14 +156,15 @@ export async function withRetries<R extends { response: Response; error?: unknow
       clearTimeout(timer);
       stopListening();
     } else {
-      const [controller, release] = slotTimeout(timeoutMs);
+      const controller = new AbortController();
+      const slot = joinSlot(timeoutMs, controller);
       signal = controller.signal;
       try {
         result = await attempt(signal, n);
       } catch (error) {
         failure = error;
       }
-      release();
+      leaveSlot(slot, controller);
     }
     if (result) {
       const { response, error } = result;
