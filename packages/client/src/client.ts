@@ -2,7 +2,7 @@ import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
 import { Cloud66ApiError, Cloud66TokenError, readRateLimit, type Cloud66Error, type RateLimit } from './errors.js';
-import { assertSecureUrl, FetchFailure, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
+import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 import { capResponse, DEFAULT_MAX_RESPONSE_BYTES, sendFollowingRedirects } from './transport.js';
 
 export type { paths, components };
@@ -228,28 +228,22 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     },
     // Redirects are followed by sendFollowingRedirects, so each hop is checked.
     redirect: 'manual',
-    fetch: (request: Request) => transport(request),
+    fetch: (request: Request) => transport(request, { signal: undefined }),
   });
-  const send = async (hop: Request, signal?: AbortSignal) => {
-    try {
-      return await baseFetch(hop, { signal });
-    } catch (error) {
-      throw new FetchFailure(error, new URL(hop.url).host);
-    }
-  };
   // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
-  // The attempt's signal goes to fetch, not onto openapi-fetch's Request: fetch() builds its own
-  // Request from both anyway, so the signal costs nothing extra there.
-  const transport = async (request: Request, signal?: AbortSignal, attempt?: RequestHookInfo) => {
+  // The attempt's signal goes to fetch (in `init`), not onto openapi-fetch's Request: fetch() builds its
+  // own Request from both anyway, so the signal costs nothing extra there.
+  // The hooks' RequestHookInfo is made only when they are there to see it.
+  const transport = async (request: Request, init: { signal?: AbortSignal }, operation?: string, method?: string, attempt?: number) => {
     if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
-    if (provider) request.headers.set('Authorization', `Bearer ${await provided(attempt?.operation ?? request.method)}`);
-    const exchange = async () => capResponse(await sendFollowingRedirects(request, (hop) => send(hop, signal)), maxResponseBytes);
-    if (!observed || !attempt) return exchange();
-    emit('request', attempt);
+    if (provider) request.headers.set('Authorization', `Bearer ${await provided(operation ?? request.method)}`);
+    const observe = observed && attempt && { operation: operation!, method: method!, attempt };
+    if (observe) emit('request', observe);
     const started = Date.now();
-    const response = await exchange();
+    const response = capResponse(await sendFollowingRedirects(request, baseFetch, init), maxResponseBytes);
+    if (!observe) return response;
     const { headers, status } = response;
-    const info = { ...attempt, status, durationMs: Date.now() - started, rateLimit: readRateLimit(headers), headers, requestId: headers.get('x-request-id') ?? undefined };
+    const info = { ...observe, status, durationMs: Date.now() - started, rateLimit: readRateLimit(headers), headers, requestId: headers.get('x-request-id') ?? undefined };
     emit('response', info);
     debug?.debug?.(`cloud66 ${info.operation} attempt ${info.attempt}: ${info.status} in ${info.durationMs} ms`);
     return response;
@@ -267,11 +261,11 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     return remember(value as string);
   };
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') =>
-    async (path: string, init?: Record<string, unknown> & RequestOptions) => {
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') => {
+    const request = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
+    return async (path: string, init?: Record<string, unknown> & RequestOptions) => {
       const operation = `${method} ${path}`;
-      const request = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-      const { signal: callerSignal, timeoutMs: callTimeout, retries, ...rest } = init ?? {};
+      const { signal: callerSignal, timeoutMs: callTimeout, retries } = init ?? {};
       const started = Date.now();
       const failed = <E extends Cloud66Error>(error: E) => {
         emit('error', { operation, method, attempt: error.attempts ?? 1, error, durationMs: Date.now() - started });
@@ -289,15 +283,19 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
           method,
           operation,
           callerSignal ? [callerSignal, ...clientSignals] : clientSignals,
-          (signal, attempt) =>
+          (fetchInit, attempt) =>
             request(path, {
               parseAs: 'text',
               ...(form && init?.body !== undefined && formEncoded),
-              ...rest,
-              fetch: (request: Request) => transport(request, signal, { operation, method, attempt }),
+              // This client's own options are kept from openapi-fetch (a signal there would go onto its
+              // Request): blanked rather than left out, as an object rest copy is a slow runtime call.
+              ...init,
+              signal: undefined,
+              timeoutMs: undefined,
+              retries: undefined,
+              fetch: (request: Request) => transport(request, fetchInit, operation, method, attempt),
             }),
           started,
-          init?.parseAs == 'stream',
         );
       } catch (error) {
         throw failed(error as Cloud66Error);
@@ -317,6 +315,7 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
       log?.info?.(`cloud66 ${operation} ${response.status} in ${Date.now() - started} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
       return new CallResult(response, data);
     };
+  };
 
   return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH'), raw } as unknown as Cloud66Client;
 }

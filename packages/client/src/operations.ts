@@ -82,20 +82,22 @@ export function bindResource<R>(client: Cloud66Client, table: OperationTable | R
     // Positional path parameters, then the body where there is one, then the options.
     const request = (args: unknown[]) => {
       const params: Record<string, unknown> = {};
-      names.forEach((key, i) => (params[key] = args[i]));
+      for (let i = 0; i < names.length; i++) params[names[i]!] = args[i];
       const options = args[names.length + +hasBody] as ActionOptions<never, never> | undefined;
       // Without options (the usual call) no object is spread.
       const init: Record<string, unknown> = options ? { ...options, query: undefined, wait: undefined } : {};
       init.params = { path: params, query: options?.query };
       if (hasBody) init.body = args[names.length];
-      return { init, wait: options?.wait, stackId: params.stack_id as string };
+      return init;
     };
     const method = async (...args: unknown[]) => {
-      const { init, wait, stackId } = request(args);
+      const init = request(args);
+      const wait = (args[names.length + +hasBody] as ActionOptions<never, never> | undefined)?.wait;
       const started = Date.now();
       const { data, error } = (await send(path, init)) as { data?: Record<string, unknown>; error?: unknown };
       if (error !== undefined) throw error;
       if (!wait) return data;
+      const stackId = (init.params as { path: { stack_id?: string } }).path.stack_id!;
       // The caller's signal stops the waiting too, unless the wait options bring their own.
       const waitOptions: WaitOptions<any> = { signal: init.signal as AbortSignal | undefined, ...(wait === true ? {} : wait) };
       const answer = (data as Answer)?.response;
@@ -112,7 +114,7 @@ export function bindResource<R>(client: Cloud66Client, table: OperationTable | R
         ? { ...data, response: await waitForAction(client, stackId ?? answer.resource_id, answer.id, waitOptions) }
         : data;
     };
-    if (flags.includes('p')) method.all = (...args: unknown[]) => paginate(client, path as never, request(args).init as never);
+    if (flags.includes('p')) method.all = (...args: unknown[]) => paginate(client, path as never, request(args) as never);
     resource[name] = method;
   }
   return resource as R;

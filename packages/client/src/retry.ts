@@ -78,38 +78,39 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
 }
 
 type Timer = ReturnType<typeof setTimeout> & { ref?(): void; unref?(): void };
-type Slot = { starts: number; ends: number; running: Set<AbortController>; timer: Timer };
+type Abort = (reason: unknown) => void;
+
+type Slot = { starts: number; ends: number; running: Set<Abort>; timer: Timer };
 const slots = new Map<number, Slot>();
 
 /**
- * The timer slot an attempt without a caller's signal joins. A timer per attempt was a tenth of a
- * call's cost, so attempts share one timer per timeout and slot of start times (an eighth of the
- * timeout, at most 1 s): each attempt still times out between `ms` and `ms` + the slot after it
- * started. Each attempt has its own controller in `running`, and the timer aborts only those still
- * there, so a finished attempt is never aborted, and no signal collects the listeners of every request
- * of a slot. A wall clock set back opens a new slot (else a fired one would time out every new call).
+ * The timer slot an attempt joins. A timer per attempt was a tenth of a call's cost, so attempts
+ * share one timer per timeout and slot of start times (an eighth of the timeout, at most 1 s): each
+ * attempt still times out between `ms` and `ms` + the slot after it started. Each attempt has its own
+ * abort function in `running`, and the timer aborts only those still there, so a finished attempt is
+ * never aborted, and no signal collects the listeners of every request of a slot. A wall clock set back opens a new slot (else a fired one would time out every new call).
  * The timer holds a Node process open only while one of its attempts runs.
  */
-function joinSlot(ms: number, controller: AbortController): Slot {
+function joinSlot(ms: number, abort: Abort): Slot {
   const now = Date.now();
   let slot = slots.get(ms);
   if (!slot || now >= slot.ends || now < slot.starts) {
     const width = Math.min(1000, ms / 8);
-    const running = new Set<AbortController>();
+    const running = new Set<Abort>();
     const timer: Timer = setTimeout(() => {
       if (slots.get(ms) == slot) slots.delete(ms);
-      for (const late of running) late.abort(TIMEOUT);
+      for (const late of running) late(TIMEOUT);
     }, ms + width);
     timer.unref?.();
     slots.set(ms, (slot = { starts: now, ends: now + width, running, timer }));
   }
   if (!slot.running.size) slot.timer.ref?.();
-  slot.running.add(controller);
+  slot.running.add(abort);
   return slot;
 }
 
-function leaveSlot(slot: Slot, controller: AbortController) {
-  if (slot.running.delete(controller) && !slot.running.size) slot.timer.unref?.();
+function leaveSlot(slot: Slot, abort: Abort) {
+  if (slot.running.delete(abort) && !slot.running.size) slot.timer.unref?.();
 }
 
 export interface AttemptPolicy {
@@ -123,49 +124,52 @@ export interface AttemptPolicy {
  * Runs `attempt` (one openapi-fetch call, so one Request per attempt and no cloning) with a timeout
  * per attempt and the caller's signals, and repeats it where that is safe: idempotent methods after a
  * transient status or a network failure, any method after a throttle (it never ran) or when the
- * request never left this machine. `attempts` on the result says how many were made. `own` asks for
- * a timeout signal of the call's own (a streamed body is read after the attempt returns).
+ * request never left this machine. `attempts` on the result says how many were made.
  */
 export async function withRetries<R extends { response: Response; error?: unknown; attempts?: number }>(
   policy: AttemptPolicy,
   method: string,
   operation: string,
   callerSignals: AbortSignal[],
-  attempt: (signal: AbortSignal, n: number) => Promise<R>,
+  attempt: (init: { readonly signal: AbortSignal }, n: number) => Promise<R>,
   started = Date.now(),
-  own?: boolean,
 ): Promise<R & { attempts: number }> {
   const { timeoutMs } = policy;
   for (let n = 1; ; n++) {
     let result: R | undefined;
     let failure: unknown;
-    let signal: AbortSignal;
-    if (callerSignals.length || own) {
-      const controller = new AbortController();
-      signal = controller.signal;
-      const stopListening = listen(callerSignals, (reason) => controller.abort(reason));
-      const timer = setTimeout(() => controller.abort(TIMEOUT), timeoutMs);
-      // Nothing is sent once a caller's signal has aborted: the failure path below says so.
-      if (!callerSignals.some((s) => s.aborted)) {
-        try {
-          result = await attempt(signal, n);
-        } catch (error) {
-          failure = error;
+    // The attempt's AbortController is made only when fetch reads `signal`: making one cost more than
+    // a tenth of a call, and a fetch that never reads it (a stub) cannot be aborted anyway. An abort
+    // before that is kept as `reason`, which the signal then starts with.
+    let controller: AbortController | undefined;
+    let reason: unknown;
+    const abort = (why: unknown) => {
+      if (reason !== undefined) return;
+      reason = why;
+      controller?.abort(why);
+    };
+    // `signal` an own getter, so a fetch that spreads its init keeps it.
+    const init = {
+      get signal() {
+        if (!controller) {
+          controller = new AbortController();
+          if (reason !== undefined) controller.abort(reason);
         }
-      }
-      clearTimeout(timer);
-      stopListening();
-    } else {
-      const controller = new AbortController();
-      const slot = joinSlot(timeoutMs, controller);
-      signal = controller.signal;
+        return controller.signal;
+      },
+    };
+    const slot = joinSlot(timeoutMs, abort);
+    const stopListening = callerSignals.length ? listen(callerSignals, abort) : undefined;
+    // Nothing is sent once a caller's signal has aborted: the failure path below says so.
+    if (!callerSignals.some((s) => s.aborted)) {
       try {
-        result = await attempt(signal, n);
+        result = await attempt(init, n);
       } catch (error) {
         failure = error;
       }
-      leaveSlot(slot, controller);
     }
+    leaveSlot(slot, abort);
+    stopListening?.();
     if (result) {
       const { response, error } = result;
       const status = response.status;
@@ -203,7 +207,7 @@ export async function withRetries<R extends { response: Response; error?: unknow
       if (delay === undefined) return result as R & { attempts: number };
     } else {
       aborted();
-      const timedOut = signal.reason === TIMEOUT;
+      const timedOut = reason === TIMEOUT;
       if (!timedOut && !(failure instanceof FetchFailure)) {
         // Not a network failure: the token provider, a header value fetch refuses, a redirect refused.
         // Sending again would fail the same way.

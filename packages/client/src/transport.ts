@@ -1,21 +1,28 @@
 import { Cloud66RefusedError } from './errors.js';
-import { assertSecureUrl } from './retry.js';
+import { assertSecureUrl, FetchFailure } from './retry.js';
 
 /** Default `maxResponseBytes`: far above any Cloud 66 answer (30 items a page), far below memory trouble. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
+const decoder = /* @__PURE__ */ new TextDecoder();
+
 const refuse = (message: string) => new Cloud66RefusedError('redirect', message);
 
 /**
- * Sends `request` (made with `redirect: 'manual'`) and follows up to 5 redirects itself, so every
- * hop passes the same https-or-loopback rule; the token goes to the first origin only, and a body
- * is never sent to another origin.
+ * Sends `request` (made with `redirect: 'manual'`) with `fetch` and `init`, and follows up to 5
+ * redirects itself, so every hop passes the same https-or-loopback rule; the token goes to the first
+ * origin only, and a body is never sent to another origin. What fetch throws comes out as a FetchFailure.
  */
-export async function sendFollowingRedirects(request: Request, send: (request: Request) => Promise<Response>): Promise<Response> {
+export async function sendFollowingRedirects<Init>(request: Request, fetch: (request: Request, init: Init) => Promise<Response>, init: Init): Promise<Response> {
   // A copy to send the body again on a same-origin 307/308; only requests with a body pay for it.
   let replay = request.body && request.clone();
   for (let hops = 0; ; hops++) {
-    const response = await send(request);
+    let response;
+    try {
+      response = await fetch(request, init);
+    } catch (error) {
+      throw new FetchFailure(error, new URL(request.url).host);
+    }
     const { status } = response;
     const { url } = request;
     const location = status > 300 && status < 309 && response.headers.get('location');
@@ -54,15 +61,15 @@ export function capResponse(response: Response, limit: number): Response {
   // Own properties over Response.prototype's: cheaper than a new Response around a counting stream.
   const text = async () => {
     const reader = body.getReader();
-    const decoder = new TextDecoder();
-    let out = '';
-    for (let seen = 0, part; !(part = await reader.read()).done; out += decoder.decode(part.value, { stream: true })) {
+    const chunks: Uint8Array[] = [];
+    for (let seen = 0, part; !(part = await reader.read()).done; chunks.push(part.value)) {
       if ((seen += part.value.byteLength) > limit) {
         void reader.cancel();
         throw tooLarge();
       }
     }
-    return out + decoder.decode();
+    // One decoder for every response: decoding the whole body at once keeps it stateless.
+    return decoder.decode(chunks.length == 1 ? chunks[0] : await new Blob(chunks as BlobPart[]).arrayBuffer());
   };
   return Object.assign(response, { text, json: async () => JSON.parse(await text()) });
 }

@@ -10,6 +10,7 @@
 // It stops gracefully: no new connections, requests in flight finish (bounded), idle ones close.
 import { Agent, createServer, request as httpRequest, STATUS_CODES } from 'node:http';
 import { Server as NetServer } from 'node:net';
+import Negotiator from 'negotiator';
 import { parseAuthorization, unauthenticated } from './auth.mjs';
 import { checkBody, checkTarget } from './guards.mjs';
 
@@ -18,6 +19,10 @@ const RESET_CODES = new Set(['ECONNRESET', 'EPIPE', 'ECONNREFUSED']);
 const ERROR_BY_STATUS = { 503: 'service_unavailable', 400: 'bad_request', 408: 'time_out', 414: 'uri_too_long', 431: 'request_header_fields_too_large', 401: 'unauthenticated', 403: 'forbidden', 404: 'not_found', 405: 'method_not_allowed', 406: 'not_acceptable', 413: 'payload_too_large', 415: 'unsupported_media_type', 422: 'unprocessable_entity', 500: 'internal_error', 502: 'bad_gateway', 504: 'gateway_timeout' };
 /** What the front says for an error Prism answered in its own words (its problem+json titles name Prism's internals). */
 const DESCRIPTION_BY_STATUS = { 401: unauthenticated().error_description, 404: 'No operation of the API has this path.', 405: 'This path does not take this method.', 406: 'The API cannot answer in the media type the Accept header asks for.', 415: 'The API does not take a body of this Content-Type here.' };
+
+const INVALID_REQUEST = 'The request cannot be parsed: a required parameter is missing or has an invalid value.';
+/** The loud check: the sandbox's answer breaks the description (its 500 names each violation). */
+const SANDBOX_BROKE_DESCRIPTION = 'The sandbox answered with something the description does not allow (a sandbox bug; please report it).';
 
 /** Longest request target forwarded (nginx's default buffer, which the API runs behind, is 8 KiB). */
 export const MAX_TARGET_BYTES = 8 * 1024;
@@ -133,7 +138,7 @@ function refuseTooLarge(req, res, limit) {
  * rate-limit headers for a token (or none); `direct` ({ port, matches(path) }) sends some paths
  * straight to another server.
  */
-function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, secured = () => false, nonEmptyQuery = () => [], rateHeaders = () => undefined, bodyLimit, upstreamTimeoutMs, direct, ready = Promise.resolve() }) {
+function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined, secured = () => false, nonEmptyQuery = () => [], operation = (method, path) => ({ takesBody: takesBody(method, path), secured: secured(method, path), nonEmptyQuery: nonEmptyQuery(method, path) }), inProcess, rateHeaders = () => undefined, bodyLimit, upstreamTimeoutMs, direct, ready = Promise.resolve() }) {
   const agent = new Agent({ keepAlive: true, maxSockets: 64 });
   // Until the upstream listens, requests wait for it rather than meeting a 502 (a CI job that waits
   // for the port to open may send its first request at once). Its failure, at start or later, is
@@ -153,6 +158,8 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
     const [rawPath, rawQuery] = req.url.split('?', 2);
     const path = rawPath.replace(/\/{2,}/g, '/').replace(/\.json$/, '');
     const isDirect = Boolean(direct?.matches(path));
+    const method = req.method === 'HEAD' ? 'GET' : req.method;
+    const op = isDirect ? undefined : operation(method, path);
 
     let body;
     try {
@@ -167,27 +174,28 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
     // Per RFC 7235 the scheme is case-insensitive: Prism (and the sandbox) get `Bearer <token>`.
     // A header that is no bearer credential is refused here, in the API's words.
     if (!isDirect && auth.problem) return sendError(res, 401, unauthenticated().error_description, auth.problem);
-    if (!isDirect && auth.missing && secured(req.method, path)) return sendError(res, 401, unauthenticated().error_description, unauthenticated().details);
+    if (!isDirect && auth.missing && op?.secured) return sendError(res, 401, unauthenticated().error_description, unauthenticated().details);
 
     // Like the API (a Rails app, which merges JSON body parameters into its params), a JSON body
     // sent to an operation that declares none is read as its parameters: the official Go client
     // sends GET filters that way. They join the query string; the query's own values win.
     let query = rawQuery;
-    const bodyAsParameters = body.length > 0 && takesBody(req.method, path) === false;
+    const bodyAsParameters = body.length > 0 && op?.takesBody === false;
     if (bodyAsParameters) {
       query = withBodyParameters(rawQuery, body);
       body = Buffer.alloc(0);
     }
     const target = query === undefined ? path : `${path}?${query}`;
-    if (query) {
-      const params = new URLSearchParams(query);
-      const empty = nonEmptyQuery(req.method, path).find((name) => params.getAll(name).includes(''));
-      if (empty) return sendError(res, 400, 'A parameter is invalid.', `query.${empty}: must not be empty (the description gives it minLength 1)`);
-    }
+    const params = new URLSearchParams(query ?? '');
+    const empty = query && op?.nonEmptyQuery?.find((name) => params.getAll(name).includes(''));
+    if (empty) return sendError(res, 400, 'A parameter is invalid.', `query.${empty}: must not be empty (the description gives it minLength 1)`);
     if (Buffer.byteLength(target) > MAX_TARGET_BYTES) {
       const where = bodyAsParameters ? 'the path and query, with the JSON body read as query parameters,' : 'the path and query';
       return sendError(res, 414, `The request target is too long: ${where} must stay within ${MAX_TARGET_BYTES} bytes.`, `target: ${Buffer.byteLength(target)} bytes`);
     }
+    if (inProcess && !isDirect && req.method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) return answerPreflight(req, res);
+    if (inProcess && !isDirect && op && !new Negotiator(req).mediaType(['application/json'])) return sendError(res, 406, DESCRIPTION_BY_STATUS[406], `${req.method} ${path}`);
+    if (inProcess && !isDirect) return answerInProcess(req, res, inProcess({ method, path, route: op, query: params, headers: req.headers, body }), allowedMethods);
     await ready.catch(() => {});
     if (upstreamProblem) return sendError(res, 503, 'The mock is not running: its upstream stopped.', `upstream: ${upstreamProblem.message.split('\n')[0]}`);
     if (res.destroyed) return;
@@ -196,7 +204,6 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
     const headers = { ...forwardable(req.headers), host: `127.0.0.1:${port}`, 'content-length': body.length };
     if (auth.token) headers.authorization = `Bearer ${auth.token}`;
     if (bodyAsParameters) delete headers['content-type'];
-    const method = req.method === 'HEAD' ? 'GET' : req.method;
     const send = (retried) => {
       // A retry goes over a fresh connection: the pooled one it failed on may not be the only stale one.
       const upstream = httpRequest({ host: '127.0.0.1', port, agent: retried ? false : agent, method, path: target, headers });
@@ -251,6 +258,39 @@ function withBodyParameters(rawQuery, body) {
   return text === '' ? undefined : text;
 }
 
+/** A CORS preflight, answered as Prism answers it: whatever the page asks for is allowed (the mock uses no cookies). */
+function answerPreflight(req, res) {
+  res.writeHead(204, {
+    ...res.rateHeaders,
+    'access-control-allow-origin': req.headers.origin,
+    'access-control-allow-methods': req.headers['access-control-request-method'],
+    'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*',
+    'access-control-expose-headers': '*',
+    vary: 'origin',
+    'content-type': 'application/json',
+    'content-length': 0,
+  });
+  res.end();
+}
+
+/**
+ * Writes what the in-process pipeline (sandbox mode) decided: an answer { status, headers, text }, or
+ * a refusal { refuse: { status, violations | path } } in the same words as Prism's refusals get.
+ */
+function answerInProcess(req, res, result, allowedMethods) {
+  const { refuse } = result;
+  if (!refuse) {
+    res.writeHead(result.status, { ...CORS, ...result.headers, 'content-type': 'application/json', 'content-length': Buffer.byteLength(result.text) });
+    return void res.end(result.text); // node sends no body on a HEAD response
+  }
+  const { status, violations = [], headers } = refuse;
+  const details = violations.length ? describeViolations(violations) : `${req.method} ${refuse.path}`;
+  if (status === 405) return sendError(res, 405, DESCRIPTION_BY_STATUS[405], details, { ...CORS, allow: allowedMethods(refuse.path).join(', ') });
+  if (status === 500) return sendError(res, 500, SANDBOX_BROKE_DESCRIPTION, details, { ...CORS, ...headers });
+  const description = status === 400 ? INVALID_REQUEST : DESCRIPTION_BY_STATUS[status];
+  sendError(res, status, description, details);
+}
+
 function relay(answer, res, { method, path, allowedMethods }) {
   const status = answer.statusCode ?? 502;
   const headers = forwardable(answer.headers);
@@ -284,9 +324,9 @@ function relay(answer, res, { method, path, allowedMethods }) {
       details = unauthenticated().details;
     } else if (status === 422 && Array.isArray(prismBody.validation)) {
       answerStatus = 400;
-      description = 'The request cannot be parsed: a required parameter is missing or has an invalid value.';
+      description = INVALID_REQUEST;
     } else if (/#VIOLATIONS$/.test(prismBody.type ?? '') && list?.some((v) => v.location?.[0] === 'response')) {
-      description = 'The sandbox answered with something the description does not allow (a sandbox bug; please report it).';
+      description = SANDBOX_BROKE_DESCRIPTION;
     }
     delete headers['content-type'];
     delete headers['sl-violations'];

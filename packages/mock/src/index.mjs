@@ -46,15 +46,16 @@ function validate(options) {
   return o;
 }
 
-/**
- * Looks concrete paths up in the description: `allowedMethods(path)` for `Allow` on 405, and
- * `takesBody(method, path)`, whether that operation declares a request body, and `secured(method, path)`,
- * whether it needs a token (both undefined when the description has no such operation), and
- * `nonEmptyQuery(method, path)`, the query parameters that may not be sent empty.
- */
 /** The node a local `$ref` points at, or `node` itself. */
 const deref = (doc, node) => (typeof node?.$ref === 'string' ? node.$ref.slice(2).split('/').map((k) => k.replace(/~1/g, '/').replace(/~0/g, '~')).reduce((at, key) => at?.[key], doc) : node);
 
+/**
+ * Looks concrete paths up in the description: `allowedMethods(path)` for `Allow` on 405, and
+ * `operation(method, path)`, the operation a request reaches (undefined when none): its `template`,
+ * `method`, `operationId` and decoded path `params`; `takesBody`, whether it declares a request
+ * body; `secured`, whether it needs a token; `nonEmptyQuery`, the query parameters that may not be
+ * sent empty.
+ */
 function routesOf(doc) {
   const router = FindMyWay({ ignoreDuplicateSlashes: false });
   const paths = doc.paths ?? {};
@@ -66,7 +67,8 @@ function routesOf(doc) {
       if (!operation) continue;
       // Query parameters the description says are never empty (minLength >= 1): Prism lets `name=` through.
       const nonEmptyQuery = [...(item.parameters ?? []), ...(operation.parameters ?? [])].map((p) => deref(doc, p)).filter((p) => p?.in === 'query' && deref(doc, p.schema)?.minLength >= 1).map((p) => p.name);
-      router.on(method, route, () => {}, { takesBody: Boolean(operation.requestBody), secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0), nonEmptyQuery });
+      const store = { template, method: method.toLowerCase(), operationId: operation.operationId, takesBody: Boolean(operation.requestBody), secured: security.length > 0 && security.every((requirement) => Object.keys(requirement).length > 0), nonEmptyQuery };
+      router.on(method, route, () => {}, store);
     }
   }
   return {
@@ -74,9 +76,10 @@ function routesOf(doc) {
       const methods = METHODS.filter((m) => router.find(m, path));
       return methods.includes('GET') ? [...methods, 'HEAD'] : methods;
     },
-    takesBody: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.takesBody, // undefined: not an operation
-    secured: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.secured,
-    nonEmptyQuery: (method, path) => router.find(method === 'HEAD' ? 'GET' : method, path)?.store?.nonEmptyQuery ?? [],
+    operation: (method, path) => {
+      const found = router.find(method, path);
+      return found && { ...found.store, params: found.params };
+    },
   };
 }
 
@@ -129,9 +132,11 @@ export async function startMock(options = {}) {
   const prismSpec = scratch ? join(scratch, 'openapi.json') : o.spec;
   if (scratch) writeFileSync(prismSpec, JSON.stringify(currentVariantsOnly(doc)));
   const removeScratch = () => scratch && rmSync(scratch, { recursive: true, force: true });
-  // --stateful: the sandbox, on a port it holds, is Prism's upstream; OAuth and controls skip Prism.
+  // --stateful: the sandbox answers in process, behind the description's checks (no Prism); its
+  // OAuth endpoints and controls, which are not in the description, go to it on a port it holds.
   // (Loaded only for --stateful: example mode starts without it.)
   const { CONTROL_PREFIX, createSandbox } = o.stateful ? await import('./sandbox/index.mjs') : {};
+  const { createInProcess } = o.stateful ? await import('./sandbox/in-process.mjs') : {};
   let sandbox;
   try {
     sandbox = o.stateful ? createSandbox(doc, { rateLimit: o.rateLimit, rateWindowMs: o.rateWindow * 1000, actionMs: o.actionSeconds * 1000, isolateTokens: o.isolateTokens, dataFile: o.data }) : undefined;
@@ -147,10 +152,13 @@ export async function startMock(options = {}) {
   if (sandbox) await listen(sandbox.server, 0);
   const direct = sandbox && { port: sandbox.server.address().port, matches: (path) => path.startsWith('/oauth/') || path.startsWith(CONTROL_PREFIX) };
   // The front listens first (so a busy port is found before anything is spawned) and holds requests
-  // until Prism listens: whoever waits for the port never meets a 502.
+  // until Prism listens: whoever waits for the port never meets a 502. The sandbox is ready at once.
   let upstreamReady;
   const ready = new Promise((resolve, reject) => (upstreamReady = { resolve, reject }));
-  const front = createFrontServer({ ...routesOf(doc), rateHeaders: rateHeadersFor(doc, sandbox, o.rateLimit), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct, ready });
+  const routes = routesOf(doc);
+  const inProcess = sandbox && createInProcess(doc, sandbox, routes);
+  if (sandbox) upstreamReady.resolve();
+  const front = createFrontServer({ ...routes, inProcess, rateHeaders: rateHeadersFor(doc, sandbox, o.rateLimit), bodyLimit: o.bodyLimit, upstreamTimeoutMs: o.upstreamTimeoutMs, direct, ready });
   const { server } = front;
   try {
     await listen(server, o.port);
@@ -161,43 +169,45 @@ export async function startMock(options = {}) {
     if (error.code === 'EACCES') throw new MockStartError('EACCES', `port ${o.port} on 127.0.0.1 needs privileges this process lacks (choose one above 1023)`);
     throw error;
   }
-  let prism;
-  try {
-    const upstream = sandbox && `http://127.0.0.1:${sandbox.server.address().port}`;
-    prism = await startPrism({ spec: prismSpec, dynamic: o.dynamic, upstream, errors: Boolean(upstream), verbose: o.verbose, onLog: o.onLog });
-  } catch (error) {
-    upstreamReady.reject(error);
-    await front.shutdown(0);
-    await closeSandbox();
-    removeScratch();
-    throw error;
-  }
-  upstreamReady.resolve(prism.port);
-  const { port } = server.address();
   const mock = new EventEmitter();
   let stopping;
-  // Prism dying on its own: every request from now on is a 503 in the API's shape, and whoever
-  // started the mock hears of it.
-  prism.process.once('exit', (code, signal) => {
-    if (stopping) return;
-    const why = `Prism exited (${code ?? signal})`;
-    front.upstreamFailed(new Error(why));
-    mock.emit('exit', { code, signal, reason: why, logs: prism.logs.slice(-20) });
-  });
-  prism.process.once('error', (error) => mock.listenerCount('error') && mock.emit('error', error));
+  const { port } = server.address();
+  // Example and dynamic modes: Prism, behind the front.
+  let prism;
+  if (!sandbox) {
+    try {
+      prism = await startPrism({ spec: prismSpec, dynamic: o.dynamic, verbose: o.verbose, onLog: o.onLog });
+    } catch (error) {
+      upstreamReady.reject(error);
+      await front.shutdown(0);
+      removeScratch();
+      throw error;
+    }
+    upstreamReady.resolve(prism.port);
+    // Prism dying on its own: every request from now on is a 503 in the API's shape, and whoever
+    // started the mock hears of it.
+    prism.process.once('exit', (code, signal) => {
+      if (stopping) return;
+      const why = `Prism exited (${code ?? signal})`;
+      front.upstreamFailed(new Error(why));
+      mock.emit('exit', { code, signal, reason: why, logs: prism.logs.slice(-20) });
+    });
+    prism.process.once('error', (error) => mock.listenerCount('error') && mock.emit('error', error));
+  }
   return Object.assign(mock, {
     url: `http://127.0.0.1:${port}`,
     port,
+    /** Prism's process, port and logs (example and dynamic modes; undefined for the sandbox). */
     prism,
     /**
-     * Stops accepting, lets requests in flight finish (at most `graceMs`), then stops Prism and the
+     * Stops accepting, lets requests in flight finish (at most `graceMs`), then stops Prism or the
      * sandbox. Resolves { cutOff } (requests that were still unanswered) once every process, socket,
      * server and temporary file is gone.
      */
     stop({ graceMs = STOP_GRACE_MS } = {}) {
       stopping ??= (async () => {
         const { cutOff } = await front.shutdown(graceMs);
-        await prism.stop();
+        await prism?.stop();
         await closeSandbox();
         removeScratch();
         await handlesClosed();

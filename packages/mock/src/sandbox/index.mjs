@@ -41,9 +41,9 @@ function scopesByOperation(doc) {
   return scopes;
 }
 
-function parseBody(req, text) {
+function parseBody(contentType, text) {
   if (!text) return {};
-  if (/json/.test(req.headers['content-type'] ?? '')) {
+  if (/json/.test(contentType ?? '')) {
     let body;
     try {
       body = JSON.parse(text);
@@ -422,16 +422,21 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs, isolateT
     return { 'x-ratelimit-limit': String(rateLimit), 'x-ratelimit-remaining': String(Math.max(0, rateLimit - used)) };
   };
 
-  const api = (req, res, route, url, text) => {
+  /**
+   * One API call, answered in process: { status, headers, body } (body: the value to serialise, or
+   * undefined). `op` is the model's operation, `params` its decoded path parameters, `query` a
+   * URLSearchParams, `text` the body as sent. Serialise the body before the next call: it may hold
+   * the world's own objects.
+   */
+  const answer = ({ op, params, authorization, contentType, query, text }) => {
     let headers = {};
     try {
-      const { token, problem } = parseAuthorization(req.headers.authorization);
+      const { token, problem } = parseAuthorization(authorization);
       if (!token) {
         const body = unauthenticated(problem);
         throw new HttpError(401, body.error, body.error_description, body.details);
       }
       headers = countCall(token);
-      const op = route.store;
       const needed = scopes[op.id];
       const granted = grants.get(token) ?? SCOPES;
       if (needed && !granted.includes(needed)) {
@@ -439,13 +444,17 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs, isolateT
       }
       const world = worldFor(token);
       settle(world);
-      const body = handle(world, op, route.params, parseBody(req, text), url.searchParams);
+      const body = handle(world, op, params, parseBody(contentType, text), query);
       if (op.method !== 'get') saveSoon();
-      json(res, 200, body, headers);
+      return { status: 200, headers, body };
     } catch (error) {
       if (!(error instanceof HttpError)) throw error;
-      json(res, error.status, { error: error.error, error_description: error.message, ...(error.details && { details: error.details }) }, { ...headers, ...error.headers });
+      return { status: error.status, headers: { ...headers, ...error.headers }, body: { error: error.error, error_description: error.message, ...(error.details && { details: error.details }) } };
     }
+  };
+  const api = (req, res, route, url, text) => {
+    const { status, headers, body } = answer({ op: route.store, params: route.params, authorization: req.headers.authorization, contentType: req.headers['content-type'], query: url.searchParams, text });
+    json(res, status, body, headers);
   };
 
   /**
@@ -518,6 +527,9 @@ export function createSandbox(doc, { rateLimit, rateWindowMs, actionMs, isolateT
 
   return {
     server,
+    answer,
+    /** The model's operation with this operationId. */
+    operation: (operationId) => model.operations.get(operationId),
     reset,
     rateHeaders,
     failNextAction: (message) => void (failNext = message ?? DEFAULT_FAILURE),
