@@ -1,11 +1,16 @@
 // The sandbox's speed (issue 19 item 6), side by side in one run on GET /stacks/{stack_id}: the
-// sandbox behind the front (stateful mode: front -> Prism proxy -> sandbox), Prism alone (example
-// mode, its own port), the sandbox's own server alone (no front, no Prism: what the engine costs),
-// and a plain node http server answering the same JSON; requests/s with 10 connections and p50 with
-// one. Also the sandbox's start: building its model and seed world, and startMock({stateful}) whole.
+// sandbox behind the front (stateful mode: the front checks each request and answer against the
+// description and the sandbox answers in process), Prism alone (example mode, its own port), the
+// sandbox's own server alone (no front, no checks: what the engine costs), and a plain node http
+// server answering the same JSON; requests/s with 10 connections and p50 with one. The load comes
+// from autocannon in a process of its own, so it never competes with a server on this process's
+// thread (Prism has a process of its own too). Also the sandbox's start: building its model and
+// seed world, and startMock({stateful}) whole.
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:http';
-import autocannon from 'autocannon';
+import { execFile } from 'node:child_process';
+import { createRequire } from 'node:module';
+import { promisify } from 'node:util';
 import { DESCRIPTION, startMock } from 'cloud66-mock';
 import { createSandbox } from '../../packages/mock/src/sandbox/index.mjs';
 
@@ -15,8 +20,13 @@ const HEADERS = { Authorization: 'Bearer fake-bench-token' };
 const RATE_LIMIT = 100_000_000;
 const SECONDS = 4;
 
-const load = (url, connections) =>
-  new Promise((resolve, reject) => autocannon({ url, headers: HEADERS, connections, duration: SECONDS }, (error, result) => (error ? reject(error) : resolve(result))));
+const AUTOCANNON = createRequire(import.meta.url).resolve('autocannon/autocannon.js');
+const headerArgs = Object.entries(HEADERS).flatMap(([name, value]) => ['-H', `${name}=${value}`]);
+/** autocannon's result (requests, latency, non2xx) for `connections` over SECONDS, from a child process. */
+const load = async (url, connections) => {
+  const { stdout } = await promisify(execFile)(process.execPath, [AUTOCANNON, '-j', '-c', String(connections), '-d', String(SECONDS), ...headerArgs, url], { maxBuffer: 16 * 1024 * 1024 });
+  return JSON.parse(stdout);
+};
 
 const listen = (server) => new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(`http://127.0.0.1:${server.address().port}`)));
 const close = (server) => (server.closeAllConnections(), new Promise((resolve) => server.close(resolve)));
@@ -38,9 +48,9 @@ export async function benchSandbox() {
   });
   try {
     const targets = [
-      ['sandbox (front + Prism proxy + sandbox)', sandbox.url],
+      ['sandbox (front + checks + sandbox)', sandbox.url],
       ['Prism alone (example mode)', mock.prism.url],
-      ['sandbox server alone (no front, no Prism)', await listen(bare.server)],
+      ['sandbox server alone (no front, no checks)', await listen(bare.server)],
       ['plain node http server', await listen(plain)],
     ];
     const rows = [];

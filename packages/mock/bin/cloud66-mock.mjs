@@ -113,6 +113,6 @@ mock.on('exit', ({ reason, logs }) => {
   console.error(`cloud66-mock: ${reason}; its last lines:\n${logs.slice(-10).join('\n')}`);
   stop(1);
 });
-const mode = values.stateful ? 'sandbox: stateful, behind Prism' : `Prism, ${values.dynamic ? 'generated data' : 'seed examples'}`;
+const mode = values.stateful ? 'sandbox: stateful, in process, every request and answer checked against the description' : `Prism, ${values.dynamic ? 'generated data' : 'seed examples'}`;
 console.log(`Cloud 66 API mock (${mode}) listening on ${mock.url}`);
 console.log(`  try: curl -H 'Authorization: Bearer any-token' ${mock.url}/stacks`);

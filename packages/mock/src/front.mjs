@@ -315,22 +315,11 @@ function relay(answer, res, { method, path, allowedMethods }) {
     const list = (violations && parseJson(violations)) ?? prismBody.validation;
     const fromPrism = !own.error && typeof prismBody.type === 'string'; // a problem+json: Prism's words, not the API's
     let details = Array.isArray(list) ? describeViolations(list) : (violations ?? (fromPrism ? `${method} ${path}` : prismBody.detail ?? prismBody.error?.message));
-    let description = own.error_description ?? (fromPrism ? DESCRIPTION_BY_STATUS[status] : undefined) ?? (status >= 500 ? 'The mock failed on this request.' : 'The request was refused.');
-    let answerStatus = status;
-    // Proxy mode (--stateful) with --errors: an invalid request is Prism's 422, which the
-    // description does not declare; the API answers such requests 400. An invalid answer from
-    // the sandbox is a 500 that says so, loudly.
-    if (status === 401 && fromPrism) {
-      details = unauthenticated().details;
-    } else if (status === 422 && Array.isArray(prismBody.validation)) {
-      answerStatus = 400;
-      description = INVALID_REQUEST;
-    } else if (/#VIOLATIONS$/.test(prismBody.type ?? '') && list?.some((v) => v.location?.[0] === 'response')) {
-      description = SANDBOX_BROKE_DESCRIPTION;
-    }
+    const description = own.error_description ?? (fromPrism ? DESCRIPTION_BY_STATUS[status] : undefined) ?? (status >= 500 ? 'The mock failed on this request.' : 'The request was refused.');
+    if (status === 401 && fromPrism) details = unauthenticated().details;
     delete headers['content-type'];
     delete headers['sl-violations'];
-    sendError(res, answerStatus, description, details, headers, own.error);
+    sendError(res, status, description, details, headers, own.error);
   });
 }
 

@@ -6,7 +6,7 @@ export interface MockOptions {
   port?: number;
   /** Answer with data generated from the schemas instead of the seed examples. */
   dynamic?: boolean;
-  /** The sandbox behind Prism's proxy: writes take effect, actions finish, scopes, rate limit, OAuth. */
+  /** The sandbox, in process behind the description's checks (no Prism): writes take effect, actions finish, scopes, rate limit, OAuth. */
   stateful?: boolean;
   /** Stateful: requests per token per window. Default 3600. */
   rateLimit?: number;
@@ -54,7 +54,8 @@ export interface RunningMock extends EventEmitter {
   /** http://127.0.0.1:<port>: use it as the client's baseUrl. */
   url: string;
   port: number;
-  prism: RunningPrism;
+  /** Prism (example and dynamic modes); undefined for the sandbox, which runs in process. */
+  prism: RunningPrism | undefined;
   /**
    * Stops gracefully: no new connections; requests in flight are answered (while answers keep completing,
    * each within `graceMs` of the last, default 5 s, and 6 × graceMs in all); then Prism and the sandbox stop.

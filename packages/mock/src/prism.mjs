@@ -23,15 +23,12 @@ export const handlesClosed = () => new Promise((resolve) => setImmediate(() => s
 /**
  * Runs `prism mock <spec>` (or `prism proxy <spec> <upstream>`) on 127.0.0.1:`port` (default 0, any
  * free port) and resolves once it listens: { url, port, process, logs, stop, exited, heapUsed }.
- * Prism logs at "warn" unless `verbose`; `onLog` sees every line. `errors` (proxy mode) makes
- * violations answers instead of headers. Rejects, with Prism's last lines, if it exits first.
+ * Prism logs at "warn" unless `verbose`; `onLog` sees every line. Rejects, with Prism's last lines, if it exits first.
  */
-export async function startPrism({ spec, port = 0, dynamic = false, upstream, errors = false, verbose = false, onLog, timeoutMs = 30_000 }) {
+export async function startPrism({ spec, port = 0, dynamic = false, upstream, verbose = false, onLog, timeoutMs = 30_000 }) {
   const args = upstream ? ['proxy', spec, upstream] : ['mock', spec];
   args.push('--host', '127.0.0.1', '--port', String(port), '--verboseLevel', verbose ? 'info' : 'warn');
   if (dynamic) args.push('--dynamic');
-  // Proxy mode: refuse invalid requests instead of forwarding them, and fail invalid responses.
-  if (errors) args.push('--errors');
   const child = spawn(process.execPath, [`--max-http-header-size=${PRISM_HEADER_BYTES}`, '--expose-gc', '--require', PRELOAD, PRISM_BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     env: { ...process.env, FORCE_COLOR: '0' },

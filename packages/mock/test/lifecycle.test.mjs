@@ -128,12 +128,21 @@ describe('cloud66-mock bin', () => {
     await eventually(() => proc.tagged().length === 0, 'Prism to exit');
   });
 
-  test.each([[[]], [['--stateful']]])('SIGKILL of the bin %j: Prism notices its parent is gone and exits', async (mode) => {
-    const proc = run([BIN, '--port', '0', ...mode]);
+  test('SIGKILL of the bin: Prism notices its parent is gone and exits', async () => {
+    const proc = run([BIN, '--port', '0']);
     await listening(proc);
     proc.child.kill('SIGKILL');
     await proc.exited;
     await eventually(() => proc.tagged().length === 0, 'Prism to exit after its parent was killed');
+  });
+
+  test('--stateful starts no other process (the sandbox answers in the bin\'s own), and SIGKILL leaves nothing behind', async () => {
+    const proc = run([BIN, '--port', '0', '--stateful']);
+    await listening(proc);
+    expect(proc.tagged()).toEqual([proc.child.pid]);
+    proc.child.kill('SIGKILL');
+    await proc.exited;
+    await eventually(() => proc.tagged().length === 0, 'nothing of the bin left');
   });
 
   test('Prism dying under the bin: the bin says so and exits 1', async () => {
@@ -200,7 +209,7 @@ describe('startMock in a parent process', () => {
 });
 
 describe('ready when it listens', () => {
-  test.each([[[]], [['--stateful']]])('%j: polled every 20 ms from launch, the port gives only real answers (no 502 while Prism starts)', async (args) => {
+  test.each([[[]], [['--stateful']]])('%j: polled every 20 ms from launch, the port gives only real answers (no 502 while it starts)', async (args) => {
     const port = await freePort();
     const proc = run([BIN, '--port', String(port), ...args]);
     const statuses = [];

@@ -1,6 +1,6 @@
 // The sandbox answered in process: the front hands each API request here (no Prism hop, no second
 // socket), where it is checked against the description, answered by the sandbox, and the answer is
-// checked in turn, loudly (a 500 naming each violation), as Prism's proxy with --errors did.
+// checked in turn, loudly (a 500 naming each violation).
 import { createValidation } from '../validation.mjs';
 
 /**

@@ -1,5 +1,5 @@
-// The sandbox: a stateful stand-in for the Cloud 66 API, run as the upstream of Prism's proxy (so
-// every request and response is still checked against the description). Its behaviour is derived
+// The sandbox: a stateful stand-in for the Cloud 66 API, answering in the mock's process behind the
+// front's checks of every request and answer against the description (in-process.mjs). Its behaviour is derived
 // from the description (model.mjs: collections, items, list/get/create/update/delete, actions) plus
 // one table (behaviours.mjs); its data is a World (store.mjs) seeded from every example. Operations
 // that answer an asynchronous action finish it after `actionMs`; tokens carry scopes; calls are
