@@ -86,14 +86,14 @@ export function bindResource<R>(client: Cloud66Client, table: OperationTable | R
       const options = args[names.length + +hasBody] as ActionOptions<never, never> | undefined;
       // Without options (the usual call) no object is spread.
       const init: Record<string, unknown> = options ? { ...options, query: undefined, wait: undefined } : {};
-      init.params = { path: params, query: options?.query };
+      init.params = options?.query ? { path: params, query: options.query } : { path: params };
       if (hasBody) init.body = args[names.length];
       return init;
     };
     const method = async (...args: unknown[]) => {
       const init = request(args);
       const wait = (args[names.length + +hasBody] as ActionOptions<never, never> | undefined)?.wait;
-      const started = Date.now();
+      const started = wait ? Date.now() : 0;
       const { data, error } = (await send(path, init)) as { data?: Record<string, unknown>; error?: unknown };
       if (error !== undefined) throw error;
       if (!wait) return data;
