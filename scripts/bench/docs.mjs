@@ -118,12 +118,22 @@ async function firstSearch(browser, url) {
 /** Chromium with a DevTools port for Lighthouse: the port it picked, read from its profile directory. */
 async function debuggableChromium() {
   const profile = mkdtempSync(join(tmpdir(), 'cloud66-docs-lighthouse-'));
-  const child = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore' });
+  // Its own process group: Chromium's helpers (crash handler, utility processes) may outlive the main
+  // process and still write to the profile, so the whole group is stopped before the profile goes.
+  const child = spawn(CHROMIUM, ['--headless=new', '--no-sandbox', '--disable-gpu', '--no-first-run', '--remote-debugging-port=0', `--user-data-dir=${profile}`, 'about:blank'], { stdio: 'ignore', detached: true });
   const exited = new Promise((resolve) => child.once('exit', resolve));
+  const killGroup = (signal) => {
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // the group is gone already
+    }
+  };
   const stop = async () => {
-    child.kill();
+    killGroup('SIGTERM');
     await exited;
-    rmSync(profile, { recursive: true, force: true, maxRetries: 5 });
+    killGroup('SIGKILL');
+    rmSync(profile, { recursive: true, force: true, maxRetries: 10, retryDelay: 200 });
   };
   for (let i = 0; i < 200; i++) {
     const file = join(profile, 'DevToolsActivePort');
