@@ -10,7 +10,6 @@
 // It stops gracefully: no new connections, requests in flight finish (bounded), idle ones close.
 import { Agent, createServer, request as httpRequest, STATUS_CODES } from 'node:http';
 import { Server as NetServer } from 'node:net';
-import Negotiator from 'negotiator';
 import { parseAuthorization, unauthenticated } from './auth.mjs';
 import { checkBody, checkTarget } from './guards.mjs';
 
@@ -193,9 +192,10 @@ function createFront({ upstreamPort, allowedMethods, takesBody = () => undefined
       const where = bodyAsParameters ? 'the path and query, with the JSON body read as query parameters,' : 'the path and query';
       return sendError(res, 414, `The request target is too long: ${where} must stay within ${MAX_TARGET_BYTES} bytes.`, `target: ${Buffer.byteLength(target)} bytes`);
     }
-    if (inProcess && !isDirect && req.method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) return answerPreflight(req, res);
-    if (inProcess && !isDirect && op && !new Negotiator(req).mediaType(['application/json'])) return sendError(res, 406, DESCRIPTION_BY_STATUS[406], `${req.method} ${path}`);
-    if (inProcess && !isDirect) return answerInProcess(req, res, inProcess({ method, path, route: op, query: params, headers: req.headers, body }), allowedMethods);
+    if (inProcess && !isDirect) {
+      if (req.method === 'OPTIONS' && req.headers.origin && req.headers['access-control-request-method']) return answerPreflight(req, res);
+      return answerInProcess(req, res, inProcess({ method, path, route: op, query: params, headers: req.headers, body }), allowedMethods);
+    }
     await ready.catch(() => {});
     if (upstreamProblem) return sendError(res, 503, 'The mock is not running: its upstream stopped.', `upstream: ${upstreamProblem.message.split('\n')[0]}`);
     if (res.destroyed) return;

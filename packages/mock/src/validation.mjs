@@ -38,9 +38,9 @@ function violation(where, error) {
   return { location: [...where, ...path], message };
 }
 
-/** Parameter values are strings on the wire; Ajv coerces them to the declared type as it checks. */
-const coercing = (doc) => {
-  const ajv = new Ajv2020({ strict: false, allErrors: true, coerceTypes: 'array', useDefaults: false });
+/** An Ajv over the description (strict off: OpenAPI adds keywords such as `example` that are not JSON Schema). */
+const ajvOver = (doc, options = {}) => {
+  const ajv = new Ajv2020({ strict: false, allErrors: true, ...options });
   addFormats(ajv);
   ajv.addSchema(doc, ID);
   return ajv;
@@ -51,10 +51,9 @@ const coercing = (doc) => {
  * giving the violations (an empty list when all is well), and `check(...)` for the front.
  */
 export function createValidation(doc) {
-  const strictAjv = new Ajv2020({ strict: false, allErrors: true });
-  addFormats(strictAjv);
-  strictAjv.addSchema(doc, ID);
-  const looseAjv = coercing(doc);
+  const strictAjv = ajvOver(doc);
+  // Parameter values and form fields are strings on the wire: this one coerces them to the declared type as it checks.
+  const looseAjv = ajvOver(doc, { coerceTypes: 'array' });
   const compiled = new Map();
 
   /** The validator for a schema given as a pointer into the description. */
