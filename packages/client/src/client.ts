@@ -1,7 +1,7 @@
-import createClient, { type Client, type MaybeOptionalInit } from 'openapi-fetch';
+import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
-import { Cloud66ApiError, Cloud66TokenError, readRateLimit, type Cloud66Error, type RateLimit } from './errors.js';
+import { Cloud66ApiError, Cloud66Error, Cloud66RefusedError, Cloud66TokenError, readRateLimit, type RateLimit } from './errors.js';
 import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 import { capResponse, DEFAULT_MAX_RESPONSE_BYTES, sendFollowingRedirects } from './transport.js';
 
@@ -14,7 +14,10 @@ export const PRODUCTION_BASE_URL = 'https://app.cloud66.com/api/3';
 /** A token, or a function giving one per request (stored or rotated tokens). */
 export type TokenSource = string | (() => string | Promise<string>);
 
-/** What hooks receive. Never the token: URLs and headers are not passed. */
+/**
+ * What hooks receive. Never the token: URLs and request headers are not passed. The response hook gets the
+ * object the request hook got for that attempt, completed, so a WeakMap keyed on it pairs them.
+ */
 export interface RequestHookInfo {
   /** "METHOD /path/{template}" of the call. */
   operation: string;
@@ -130,14 +133,46 @@ export interface Cloud66Client {
   PUT: Cloud66Method<'put'>;
   DELETE: Cloud66Method<'delete'>;
   PATCH: Cloud66Method<'patch'>;
-  /** The bare openapi-fetch client underneath (no error wrapping). */
-  raw: Client<paths>;
+}
+
+type ParseAs = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
+/** What a path call reads of its init: openapi-fetch's request options, this client's, and RequestInit fields. */
+type CallInit = RequestOptions &
+  Omit<RequestInit, 'headers' | 'signal'> & {
+    params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, string | null> };
+    headers?: HeadersInit | Record<string, string | null>;
+    body?: unknown;
+    baseUrl?: string;
+    parseAs?: ParseAs;
+    /** A function (openapi-fetch's `createQuerySerializer(options)` makes one); its options object is not taken. */
+    querySerializer?: (query: Record<string, unknown>) => string;
+    bodySerializer?: (body: unknown, headers: Headers) => BodyInit;
+  };
+
+const FORM = 'application/x-www-form-urlencoded';
+/**
+ * The query string, as openapi-fetch writes it by default: values URI-encoded, null and undefined left out,
+ * arrays as repeated names (form, explode), objects as `name[key]` (deepObject). Every query parameter of
+ * the description is a plain value; this keeps the rest working without openapi-fetch's style machinery.
+ */
+function serializeQuery(query: Record<string, unknown>): string {
+  const parts: string[] = [];
+  const add = (name: string, value: unknown): unknown =>
+    value == null
+      ? 0
+      : Array.isArray(value)
+        ? value.map((item) => add(name, item))
+        : typeof value == 'object'
+          ? Object.entries(value).map(([key, item]) => add(`${name}[${key}]`, item))
+          : parts.push(`${name}=${encodeURIComponent(value as string)}`);
+  for (const name in query) add(name, query[name]);
+  return parts.join('&');
 }
 
 /** Per-call options that send the body form-encoded: `c66.POST(path, { body, ...formEncoded })`. */
 export const formEncoded = {
   bodySerializer: toFormBody,
-  headers: { 'Content-Type': 'application/x-www-form-urlencoded' },
+  headers: { 'Content-Type': FORM },
 } as const;
 
 /** Encodes a body as the seeds' curl examples do: arrays as `[a,b]`, objects as JSON text. */
@@ -181,7 +216,7 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
   const provider = typeof token === 'function' ? token : undefined;
   const problem = !provider && tokenProblem(token);
   if (problem) throw new Cloud66TokenError(`cloud66-client: the token ${problem}`);
-  const baseUrl = options.baseUrl ?? env.CLOUD66_API_URL ?? PRODUCTION_BASE_URL;
+  const baseUrl = (options.baseUrl ?? env.CLOUD66_API_URL ?? PRODUCTION_BASE_URL).replace(/\/$/, '');
   assertSecureUrl(baseUrl);
   const maxResponseBytes = options.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
   const timeoutMs = options.timeoutMs ?? 30_000;
@@ -206,8 +241,12 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     for (const secret of secrets) text = text.split(secret).join('***');
     return text;
   };
-  const form = options.bodyEncoding === 'form';
-  const baseFetch = options.fetch ?? ((request: Request, init: RequestInit) => globalThis.fetch(request, init));
+  const contentType = options.bodyEncoding === 'form' ? FORM : 'application/json';
+  // A custom fetch gets a Request (its documented contract); the global one gets the URL and init, so
+  // no Request is built only to be copied into the one fetch builds anyway.
+  const custom = options.fetch;
+  const send = (url: string, init: RequestInit, attemptInit: { readonly signal?: AbortSignal }) =>
+    custom ? custom(new Request(url, init), attemptInit) : globalThis.fetch(url, { ...init, signal: attemptInit.signal });
   const observed = hooks.request || hooks.response || debug;
   const clientSignals = options.signal ? [options.signal] : [];
   // A hook that throws must not break the request it observes.
@@ -219,34 +258,37 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
   // Browsers refuse to set User-Agent (and a cross-origin one would need CORS): only where there is node.
   const node = runtime?.versions?.node;
   const userAgent = node ? `${options.userAgent ? `${options.userAgent} ` : ''}cloud66-client/${VERSION} node/${node}` : options.userAgent;
+  const baseHeaders = {
+    ...(provider ? {} : { Authorization: `Bearer ${token}` }),
+    ...(userAgent ? { 'User-Agent': userAgent } : {}),
+  };
 
-  const raw = createClient<paths>({
-    baseUrl,
-    headers: {
-      ...(provider ? {} : { Authorization: `Bearer ${token}` }),
-      ...(userAgent ? { 'User-Agent': userAgent } : {}),
-    },
-    // Redirects are followed by sendFollowingRedirects, so each hop is checked.
-    redirect: 'manual',
-    fetch: (request: Request) => transport(request, { signal: undefined }),
-  });
-  // Where each request goes is checked again at send time (a per-call baseUrl could point elsewhere).
-  // The attempt's signal goes to fetch (in `init`), not onto openapi-fetch's Request: fetch() builds its
-  // own Request from both anyway, so the signal costs nothing extra there.
+  // One attempt: send (following redirects, each hop checked), then read the body within the attempt,
+  // so its timeout and signal cover the reading, and a retry decision can see the error id.
   // The hooks' RequestHookInfo is made only when they are there to see it.
-  const transport = async (request: Request, init: { signal?: AbortSignal }, operation?: string, method?: string, attempt?: number) => {
-    if (!request.url.startsWith(baseUrl)) assertSecureUrl(request.url);
-    if (provider) request.headers.set('Authorization', `Bearer ${await provided(operation ?? request.method)}`);
-    const observe = observed && attempt && { operation: operation!, method: method!, attempt };
+  const exchange = async (url: string, init: RequestInit & { headers: Headers }, parseAs: ParseAs | undefined, attemptInit: { readonly signal?: AbortSignal }, operation: string, attempt: number) => {
+    if (provider) init.headers.set('Authorization', `Bearer ${await provided(operation)}`);
+    const observe = observed && { operation, method: init.method!, attempt };
     if (observe) emit('request', observe);
     const started = Date.now();
-    const response = capResponse(await sendFollowingRedirects(request, baseFetch, init), maxResponseBytes);
-    if (!observe) return response;
-    const { headers, status } = response;
-    const info = { ...observe, status, durationMs: Date.now() - started, rateLimit: readRateLimit(headers), headers, requestId: headers.get('x-request-id') ?? undefined };
-    emit('response', info);
-    debug?.debug?.(`cloud66 ${info.operation} attempt ${info.attempt}: ${info.status} in ${info.durationMs} ms`);
-    return response;
+    const response = capResponse(await sendFollowingRedirects(url, init, (to, hop) => send(to, hop, attemptInit)), maxResponseBytes);
+    if (observe) {
+      const { headers, status } = response;
+      // The request hook's own object, completed: one attempt's two hooks can be paired by identity.
+      const info = Object.assign(observe, { status, durationMs: Date.now() - started, rateLimit: readRateLimit(headers), headers, requestId: headers.get('x-request-id') ?? undefined });
+      emit('response', info);
+      debug?.debug?.(`cloud66 ${operation} attempt ${attempt}: ${status} in ${info.durationMs} ms`);
+    }
+    // Bodies are read as text and parsed here, so a malformed one becomes an API error with its status
+    // instead of a bare SyntaxError.
+    if (response.status == 204 || response.headers.get('content-length') === '0') return { response, data: undefined };
+    if (response.ok && parseAs && parseAs != 'json') return { response, data: parseAs == 'stream' ? response.body : await response[parseAs]() };
+    const text = await response.text();
+    try {
+      return response.ok ? { response, data: text === '' ? undefined : JSON.parse(text) } : { response, error: JSON.parse(text) };
+    } catch {
+      return { response, error: text };
+    }
   };
   // A provider that throws, or gives something unsendable, fails the call at once: a retry would not help.
   const provided = async (operation: string) => {
@@ -261,63 +303,66 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     return remember(value as string);
   };
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') => {
-    const request = raw[method] as (p: string, i: unknown) => Promise<{ data?: unknown; error?: unknown; response: Response }>;
-    return async (path: string, init?: Record<string, unknown> & RequestOptions) => {
-      const operation = `${method} ${path}`;
-      const { signal: callerSignal, timeoutMs: callTimeout, retries } = init ?? {};
-      const started = Date.now();
-      const failed = <E extends Cloud66Error>(error: E) => {
-        emit('error', { operation, method, attempt: error.attempts ?? 1, error, durationMs: Date.now() - started });
-        log?.warn?.(`cloud66 ${error.message}`);
-        return error;
-      };
-      // Success bodies are read as text and parsed here, so a malformed one becomes an API error
-      // with its status instead of a bare SyntaxError.
-      let result;
-      try {
-        result = await withRetries(
-          callTimeout === undefined && retries === undefined
-            ? policy
-            : { ...policy, timeoutMs: callTimeout ?? timeoutMs, retry: retries === undefined ? policy.retry : { ...policy.retry, retries } },
-          method,
-          operation,
-          callerSignal ? [callerSignal, ...clientSignals] : clientSignals,
-          (fetchInit, attempt) =>
-            request(path, {
-              parseAs: 'text',
-              ...(form && init?.body !== undefined && formEncoded),
-              // This client's own options are kept from openapi-fetch (a signal there would go onto its
-              // Request): blanked rather than left out, as an object rest copy is a slow runtime call.
-              ...init,
-              signal: undefined,
-              timeoutMs: undefined,
-              retries: undefined,
-              fetch: (request: Request) => transport(request, fetchInit, operation, method, attempt),
-            }),
-          started,
-        );
-      } catch (error) {
-        throw failed(error as Cloud66Error);
-      }
-      const { response, attempts } = result;
-      const fail = (body: unknown) =>
-        new CallResult(response, undefined, failed(Cloud66ApiError.from({ status: response.status, operation, body, headers: response.headers, redact, attempts, durationMs: Date.now() - started })));
-      if (!response.ok) return fail(result.error);
-      let data = result.data;
-      if (!init?.parseAs && typeof data == 'string') {
-        try {
-          data = data === '' ? undefined : JSON.parse(data);
-        } catch {
-          return fail(data);
-        }
-      }
-      log?.info?.(`cloud66 ${operation} ${response.status} in ${Date.now() - started} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
-      return new CallResult(response, data);
+  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') => async (path: string, init: CallInit = {}) => {
+    const operation = `${method} ${path}`;
+    const { signal: callerSignal, timeoutMs: callTimeout, retries, params = {}, body } = init;
+    const started = Date.now();
+    const failed = <E extends Cloud66Error>(error: E) => {
+      emit('error', { operation, method, attempt: error.attempts ?? 1, error, durationMs: Date.now() - started });
+      log?.warn?.(`cloud66 ${error.message}`);
+      return error;
     };
+    let result;
+    try {
+      const search = (init.querySerializer ?? serializeQuery)(params.query ?? {}).replace(/^\?/, '');
+      const url = `${init.baseUrl?.replace(/\/$/, '') ?? baseUrl}${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+        const value = params.path?.[name];
+        if (value == null || value === '') throw new TypeError(`path parameter ${name} is ${value === '' ? 'empty' : 'missing'}`);
+        return encodeURIComponent(value as string);
+      })}${search ? `?${search}` : ''}`;
+      // Where the request goes is checked again when it could have left the base URL (a per-call baseUrl).
+      if (!url.startsWith(`${baseUrl}/`)) assertSecureUrl(url);
+      // Later headers win; a null one removes what an earlier one set (as openapi-fetch).
+      const headers = new Headers(baseHeaders);
+      if (body !== undefined) headers.set('Content-Type', contentType);
+      for (const extra of [init.headers, params.header]) for (const [name, value] of extra instanceof Headers ? extra : Object.entries(extra ?? {})) value == null ? headers.delete(name) : headers.set(name, value);
+      const payload =
+        body === undefined
+          ? undefined
+          : init.bodySerializer
+            ? init.bodySerializer(body, headers)
+            : body instanceof FormData
+              ? (headers.delete('content-type'), body)
+              : headers.get('content-type') == FORM
+                ? toFormBody(body)
+                : JSON.stringify(body);
+      // RequestInit fields of the call (cache, keepalive, dispatcher, ...) pass through; the rest is ignored by fetch.
+      // Redirects are followed by sendFollowingRedirects, so each hop is checked.
+      const request = { ...init, method, headers, body: payload, redirect: 'manual', signal: undefined } as RequestInit & { headers: Headers };
+      result = await withRetries(
+        callTimeout === undefined && retries === undefined
+          ? policy
+          : { ...policy, timeoutMs: callTimeout ?? timeoutMs, retry: retries === undefined ? policy.retry : { ...policy.retry, retries } },
+        method,
+        operation,
+        callerSignal ? [callerSignal, ...clientSignals] : clientSignals,
+        (attemptInit, attempt) => exchange(url, request, init.parseAs, attemptInit, operation, attempt),
+        started,
+      );
+    } catch (error) {
+      throw failed(
+        error instanceof Cloud66Error ? error : new Cloud66RefusedError('invalid_request', `${operation}: the request could not be built: ${(error as Error)?.message}`, { operation, cause: error }),
+      );
+    }
+    const { response, attempts } = result;
+    if (!response.ok || 'error' in result) {
+      return new CallResult(response, undefined, failed(Cloud66ApiError.from({ status: response.status, operation, body: result.error, headers: response.headers, redact, attempts, durationMs: Date.now() - started })));
+    }
+    log?.info?.(`cloud66 ${operation} ${response.status} in ${Date.now() - started} ms${attempts > 1 ? ` (${attempts} attempts)` : ''}`);
+    return new CallResult(response, result.data);
   };
 
-  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH'), raw } as unknown as Cloud66Client;
+  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH') } as unknown as Cloud66Client;
 }
 
 /** What a path call resolves to; `rateLimit` is read from the headers only when asked for. */

@@ -19,7 +19,7 @@ export { createCloud66, type Cloud66 } from './cloud66.js';
 export { listAll, paginate, waitForAction, waitForDeployment, withHelpers } from './helpers.js';
 export type { Cloud66Helpers, ListItem, ListPath, WaitOptions } from './helpers.js';
 export { bindResource } from './operations.js';
-export type { ActionOptions, Body, CallOptions, DeployOptions, OperationEntry, OperationTable, PathParam, Query, Result, Waited } from './operations.js';
+export type { ActionOptions, Body, CallOptions, DeployOptions, OperationTable, PathParam, Query, Result, Waited } from './operations.js';
 export * from './generated/operations.js';
 // Every schema of the description by name: Stack, Server, Deployment, AsyncAction, ...
 export type * from './generated/models.js';

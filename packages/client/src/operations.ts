@@ -50,8 +50,6 @@ export interface Waited {
  * action, d may name an action by `async_action_id`; name: list/get/create/update/delete when left out.
  */
 export type OperationTable = string;
-/** @deprecated The 2.x table entry: [method index, path, flags]. Tables are strings now (OperationTable). */
-export type OperationEntry = readonly [0 | 1 | 2 | 3 | 4, string, string?];
 
 const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
@@ -72,10 +70,9 @@ function decodeTable(table: OperationTable): [string, number, string, string][] 
 }
 
 /** Methods for one resource's table: `bindResource<StacksResource>(client, stacks)`. */
-export function bindResource<R>(client: Cloud66Client, table: OperationTable | Record<string, OperationEntry>): R {
+export function bindResource<R>(client: Cloud66Client, table: OperationTable): R {
   const resource: Record<string, unknown> = {};
-  const entries = decodeTable(typeof table == 'string' ? table : Object.entries(table).map(([name, [index, path, flags = '']]) => `${index}0${path.slice(1)} ${flags}=${name}`).join(';'));
-  for (const [name, index, path, flags] of entries) {
+  for (const [name, index, path, flags] of decodeTable(table)) {
     const send = client[METHODS[index as 0]] as unknown as AnyCall;
     const names = path.match(/[^{}]+(?=})/g) ?? [];
     const hasBody = flags.includes('b');

@@ -9,22 +9,19 @@ const decoder = /* @__PURE__ */ new TextDecoder();
 const refuse = (message: string) => new Cloud66RefusedError('redirect', message);
 
 /**
- * Sends `request` (made with `redirect: 'manual'`) with `fetch` and `init`, and follows up to 5
- * redirects itself, so every hop passes the same https-or-loopback rule; the token goes to the first
- * origin only, and a body is never sent to another origin. What fetch throws comes out as a FetchFailure.
+ * Sends `init` (with `redirect: 'manual'`) to `url` with `send`, and follows up to 5 redirects itself,
+ * so every hop passes the same https-or-loopback rule; the token goes to the first origin only, and a
+ * body is never sent to another origin. What fetch throws comes out as a FetchFailure.
  */
-export async function sendFollowingRedirects<Init>(request: Request, fetch: (request: Request, init: Init) => Promise<Response>, init: Init): Promise<Response> {
-  // A copy to send the body again on a same-origin 307/308; only requests with a body pay for it.
-  let replay = request.body && request.clone();
+export async function sendFollowingRedirects(url: string, init: RequestInit & { headers: Headers }, send: (url: string, init: RequestInit) => Promise<Response>): Promise<Response> {
   for (let hops = 0; ; hops++) {
     let response;
     try {
-      response = await fetch(request, init);
+      response = await send(url, init);
     } catch (error) {
-      throw new FetchFailure(error, new URL(request.url).host);
+      throw new FetchFailure(error, new URL(url).host);
     }
     const { status } = response;
-    const { url } = request;
     const location = status > 300 && status < 309 && response.headers.get('location');
     // Browsers hide the target of a redirect from code that asked for 'manual' (type "opaqueredirect").
     if (!location && response.type != 'opaqueredirect') return response;
@@ -33,13 +30,14 @@ export async function sendFollowingRedirects<Init>(request: Request, fetch: (req
     const target = assertSecureUrl(new URL(location, url).href);
     const crossOrigin = target.origin != new URL(url).origin;
     // RFC 9110 §15.4: 303, and 301/302 after a POST, continue as a GET without a body.
-    const asGet = status == 303 || (status < 303 && request.method == 'POST');
-    const headers = new Headers(request.headers);
+    const asGet = status == 303 || (status < 303 && init.method == 'POST');
+    const headers = new Headers(init.headers);
     if (crossOrigin) headers.delete('authorization');
     if (asGet) headers.delete('content-type');
-    if (replay && !asGet && crossOrigin) throw refuse(`refusing to send the request body on to ${target.origin}`);
-    const body = replay && !asGet ? await replay.clone().arrayBuffer() : undefined;
-    request = new Request(target, { method: asGet ? 'GET' : request.method, headers, body, redirect: 'manual' });
+    if (init.body != null && !asGet && crossOrigin) throw refuse(`refusing to send the request body on to ${target.origin}`);
+    // The body is the serialized one (text, form data, a blob): it can be sent again as it is.
+    init = { ...init, method: asGet ? 'GET' : init.method, headers, body: asGet ? undefined : init.body };
+    url = target.href;
   }
 }
 

@@ -63,7 +63,14 @@ describe('options', () => {
     // A path that redirects the request to another host is checked too, at send time.
     const { fetch } = scripted(json(200, {}));
     const c66 = client(fetch);
-    await expect(c66.raw.GET('/clouds', { baseUrl: 'http://evil.test' } as never)).rejects.toThrow(/refusing/);
+    await expect(c66.GET('/clouds', { baseUrl: 'http://evil.test' } as never)).rejects.toThrow(/refusing/);
+    // A per-call base URL that only starts like the loopback one is another host: checked too.
+    const local = client(fetch, { baseUrl: 'http://localhost:4010' });
+    await expect(local.GET('/clouds', { baseUrl: 'http://localhost:4010@evil.test' } as never)).rejects.toThrow(/refusing to send the token to http:\/\/evil\.test/);
+    // A request that cannot be built is refused with what went wrong, before anything is sent.
+    await expect(local.GET('/stacks/{stack_id}', { params: { path: {} } } as never)).rejects.toThrow(/GET \/stacks\/\{stack_id\}: the request could not be built: path parameter stack_id is missing/);
+    await expect(local.GET('/stacks/{stack_id}', { params: { path: { stack_id: '' } } })).rejects.toThrow(/path parameter stack_id is empty/);
+    await expect(local.POST('/stacks', { body: { n: 1n } } as never)).rejects.toMatchObject({ name: 'Cloud66RefusedError', reason: 'invalid_request', message: expect.stringMatching(/POST \/stacks: the request could not be built: .*BigInt/) });
     expect(fetch).not.toHaveBeenCalled();
   });
 

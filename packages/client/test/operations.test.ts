@@ -120,9 +120,11 @@ describe('hooks', () => {
         ? json({ error: 'throttled' }, 503, { 'Retry-After': '0', 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '0' })
         : json({ error: 'not_found' }, 404, { 'X-RateLimit-Limit': '10', 'X-RateLimit-Remaining': '9' }),
     );
+    // Copies, as the response hook completes the request hook's object (checked below).
+    const objects: unknown[] = [];
     const hooks = {
-      request: (info: unknown) => seen.push(['request', info]),
-      response: (info: unknown) => seen.push(['response', info]),
+      request: (info: object) => (objects.push(info), seen.push(['request', { ...info }])),
+      response: (info: object) => (objects.push(info), seen.push(['response', { ...info }])),
       retry: (info: unknown) => seen.push(['retry', info]),
       error: (info: unknown) => seen.push(['error', info]),
     };
@@ -135,6 +137,10 @@ describe('hooks', () => {
     expect(seen[4]).toMatchObject(['response', { attempt: 2, status: 404, rateLimit: { limit: 10, remaining: 9 } }]);
     expect(seen[5]).toMatchObject(['error', { operation, attempt: 2, error: expect.any(Cloud66ApiError) }]);
     expect(JSON.stringify(seen)).not.toContain(TOKEN);
+    // One attempt's request and response hooks get the same object; each attempt its own.
+    expect(objects[0]).toBe(objects[1]);
+    expect(objects[2]).toBe(objects[3]);
+    expect(objects[0]).not.toBe(objects[2]);
   });
 
   test('a hook that throws does not break the call', async () => {
@@ -145,15 +151,28 @@ describe('hooks', () => {
     await expect(c66(fetch, { hooks: { request: boom, response: boom } }).stacks.get('abc')).resolves.toEqual({ response: { id: 1 } });
   });
 
-  test('openapi-fetch middleware can be added through raw.use', async () => {
+  test('the fetch option sees each attempt, so it can add a header per request', async () => {
     const { fetch, requests } = recording();
-    const client = c66(fetch);
-    client.raw.use({ onRequest: ({ request }) => (request.headers.set('X-Request-Id', 'abc'), request) });
-    const seen: string[] = [];
-    client.raw.use({ onRequest: ({ request }) => void seen.push(request.headers.get('x-request-id')!) });
+    let n = 0;
+    const seen: (string | null)[] = [];
+    const client = c66((request) => {
+      request.headers.set('X-Request-Id', `req-${++n}`);
+      seen.push(request.headers.get('x-request-id'));
+      return fetch(request);
+    });
     await client.clouds.list();
-    expect(seen).toEqual(['abc']);
-    expect(requests).toHaveLength(1);
+    await client.clouds.list();
+    expect(seen).toEqual(['req-1', 'req-2']);
+    expect(requests).toHaveLength(2);
+  });
+
+  test('path calls take openapi-fetch request options: parseAs, querySerializer, bodySerializer, headers', async () => {
+    const { fetch, requests } = recording(() => new Response('plain text', { status: 200 }));
+    const client = c66(fetch);
+    const { data } = await client.GET('/stacks', { parseAs: 'text', querySerializer: () => 'a=1', headers: { 'X-Trace': 'on' } } as never);
+    expect(data).toBe('plain text');
+    await client.POST('/stacks', { body: { name: 'x' }, bodySerializer: (body: unknown) => `custom:${JSON.stringify(body)}` } as never);
+    expect(requests.map((r) => `${r.method} ${r.url.search} ${r.body}`)).toEqual(['GET ?a=1 ', 'POST  custom:{"name":"x"}']);
   });
 });
 
