@@ -266,8 +266,8 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
   // One attempt: send (following redirects, each hop checked), then read the body within the attempt,
   // so its timeout and signal cover the reading, and a retry decision can see the error id.
   // The hooks' RequestHookInfo is made only when they are there to see it.
-  const exchange = async (url: string, init: RequestInit & { headers: Headers }, parseAs: ParseAs | undefined, attemptInit: { readonly signal?: AbortSignal }, operation: string, attempt: number) => {
-    if (provider) init.headers.set('Authorization', `Bearer ${await provided(operation)}`);
+  const exchange = async (url: string, init: RequestInit, parseAs: ParseAs | undefined, attemptInit: { readonly signal?: AbortSignal }, operation: string, attempt: number) => {
+    if (provider) (init.headers as Headers).set('Authorization', `Bearer ${await provided(operation)}`);
     const observe = observed && { operation, method: init.method!, attempt };
     if (observe) emit('request', observe);
     const started = Date.now();
@@ -314,7 +314,8 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     };
     let result;
     try {
-      const search = (init.querySerializer ?? serializeQuery)(params.query ?? {}).replace(/^\?/, '');
+      const query = params.query;
+      const search = query || init.querySerializer ? (init.querySerializer ?? serializeQuery)(query ?? {}).replace(/^\?/, '') : '';
       const url = `${init.baseUrl?.replace(/\/$/, '') ?? baseUrl}${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
         const value = params.path?.[name];
         if (value == null || value === '') throw new TypeError(`path parameter ${name} is ${value === '' ? 'empty' : 'missing'}`);
@@ -322,23 +323,30 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
       })}${search ? `?${search}` : ''}`;
       // Where the request goes is checked again when it could have left the base URL (a per-call baseUrl).
       if (!url.startsWith(`${baseUrl}/`)) assertSecureUrl(url);
-      // Later headers win; a null one removes what an earlier one set (as openapi-fetch).
-      const headers = new Headers(baseHeaders);
-      if (body !== undefined) headers.set('Content-Type', contentType);
-      for (const extra of [init.headers, params.header]) for (const [name, value] of extra instanceof Headers ? extra : Object.entries(extra ?? {})) value == null ? headers.delete(name) : headers.set(name, value);
-      const payload =
-        body === undefined
-          ? undefined
-          : init.bodySerializer
-            ? init.bodySerializer(body, headers)
-            : body instanceof FormData
-              ? (headers.delete('content-type'), body)
-              : headers.get('content-type') == FORM
-                ? toFormBody(body)
-                : JSON.stringify(body);
-      // RequestInit fields of the call (cache, keepalive, dispatcher, ...) pass through; the rest is ignored by fetch.
+      // The usual call (no body, no headers of its own, a fixed token) sends the client's headers as they are:
+      // fetch copies them anyway. Otherwise later headers win, and a null one removes what an earlier one set
+      // (as openapi-fetch).
+      let headers: HeadersInit = baseHeaders;
+      let payload: BodyInit | undefined;
+      if (body !== undefined || init.headers || params.header || provider) {
+        const merged = (headers = new Headers(baseHeaders));
+        if (body !== undefined) merged.set('Content-Type', contentType);
+        for (const extra of [init.headers, params.header]) for (const [name, value] of extra instanceof Headers ? extra : Object.entries(extra ?? {})) value == null ? merged.delete(name) : merged.set(name, value);
+        payload =
+          body === undefined
+            ? undefined
+            : init.bodySerializer
+              ? init.bodySerializer(body, merged)
+              : body instanceof FormData
+                ? (merged.delete('content-type'), body)
+                : merged.get('content-type') == FORM
+                  ? toFormBody(body)
+                  : JSON.stringify(body);
+      }
+      // The RequestInit fields a call may set pass through (named: spreading the init was an eighth of a call).
       // Redirects are followed by sendFollowingRedirects, so each hop is checked.
-      const request = { ...init, method, headers, body: payload, redirect: 'manual', signal: undefined } as RequestInit & { headers: Headers };
+      const { cache, credentials, integrity, keepalive, mode, priority, referrer, referrerPolicy, dispatcher } = init as CallInit & { dispatcher?: unknown };
+      const request = { method, headers, body: payload, redirect: 'manual', cache, credentials, integrity, keepalive, mode, priority, referrer, referrerPolicy, dispatcher } as RequestInit;
       result = await withRetries(
         callTimeout === undefined && retries === undefined
           ? policy

@@ -13,7 +13,7 @@ const refuse = (message: string) => new Cloud66RefusedError('redirect', message)
  * so every hop passes the same https-or-loopback rule; the token goes to the first origin only, and a
  * body is never sent to another origin. What fetch throws comes out as a FetchFailure.
  */
-export async function sendFollowingRedirects(url: string, init: RequestInit & { headers: Headers }, send: (url: string, init: RequestInit) => Promise<Response>): Promise<Response> {
+export async function sendFollowingRedirects(url: string, init: RequestInit, send: (url: string, init: RequestInit) => Promise<Response>): Promise<Response> {
   for (let hops = 0; ; hops++) {
     let response;
     try {
