@@ -130,9 +130,10 @@ export function generateOperations(bundleText) {
 
 /**
  * A resource's runtime table, decoded by src/operations.ts (decodeTable), as short as gzip allows since
- * every bundle with the methods carries it. Entries joined by `;`, each `<method><shared><rest>[ flags][=name]`:
+ * every bundle with the methods carries it. Entries joined by `;`, each `<code><rest>[ flags][=name]`:
+ * - code: one base-36 character, method * 7 + shared;
  * - method: get 0, post 1, put 2, delete 3, patch 4;
- * - shared: how many leading path segments are the previous entry's; rest: the other segments, where
+ * - shared: how many leading path segments (0-6) are the previous entry's; rest: the other segments, where
  *   `{}` stands for `{<previous segment without its s>_id}` (stacks/{} is stacks/{stack_id});
  * - flags: b takes a body, p paged, a answers an action, d may name an action (async_action_id);
  * - name: left out when it is the conventional one (conventionalName).
@@ -142,13 +143,13 @@ export function encodeTable(ops) {
   const entries = ops.map((op) => {
     const segments = op.path.split('/').slice(1);
     let shared = 0;
-    while (shared < previous.length && shared < segments.length && shared < 9 && previous[shared] === segments[shared]) shared++;
+    while (shared < previous.length && shared < segments.length && shared < 7 && previous[shared] === segments[shared]) shared++;
     const rest = segments.slice(shared).map((segment, i) => (segment === idParam(segments[shared + i - 1]) ? '{}' : segment));
     previous = segments;
     const method = METHOD_INDEX[op.method];
     const flags = `${op.body ? 'b' : ''}${op.paged ? 'p' : ''}${op.action ? 'a' : ''}${op.actionId ? 'd' : ''}`;
     const name = op.name === conventionalName(method, op.path) ? '' : `=${op.name}`;
-    return `${method}${shared}${rest.join('/')}${flags ? ` ${flags}` : ''}${name}`;
+    return `${(method * 7 + shared).toString(36)}${rest.join('/')}${flags ? ` ${flags}` : ''}${name}`;
   });
   return entries.join(';');
 }

@@ -1,7 +1,7 @@
 import type { MaybeOptionalInit } from 'openapi-fetch';
 import type { HttpMethod, MediaType, PathsWithMethod, RequiredKeysOf, ResponseObjectMap, SuccessResponse } from 'openapi-typescript-helpers';
 import type { components, paths } from '../../../generated/schema';
-import { Cloud66ApiError, Cloud66Error, Cloud66RefusedError, Cloud66TokenError, readRateLimit, type RateLimit } from './errors.js';
+import { Cloud66ApiError, Cloud66TokenError, readRateLimit, type Cloud66Error, type RateLimit } from './errors.js';
 import { assertSecureUrl, withRetries, type RetryInfo, type RetryOptions } from './retry.js';
 import { capResponse, DEFAULT_MAX_RESPONSE_BYTES, sendFollowingRedirects } from './transport.js';
 
@@ -138,7 +138,7 @@ export interface Cloud66Client {
 type ParseAs = 'json' | 'text' | 'blob' | 'arrayBuffer' | 'stream';
 /** What a path call reads of its init: openapi-fetch's request options, this client's, and RequestInit fields. */
 type CallInit = RequestOptions &
-  Omit<RequestInit, 'headers' | 'signal'> & {
+  Pick<RequestInit, 'cache' | 'credentials' | 'keepalive' | 'mode' | 'priority'> & {
     params?: { path?: Record<string, unknown>; query?: Record<string, unknown>; header?: Record<string, string | null> };
     headers?: HeadersInit | Record<string, string | null>;
     body?: unknown;
@@ -150,6 +150,8 @@ type CallInit = RequestOptions &
   };
 
 const FORM = 'application/x-www-form-urlencoded';
+/** The client's methods, in the order the operation tables number them (0 GET ... 4 PATCH). */
+export const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 /**
  * The query string, as openapi-fetch writes it by default: values URI-encoded, null and undefined left out,
  * arrays as repeated names (form, explode), objects as `name[key]` (deepObject). Every query parameter of
@@ -266,12 +268,48 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
   // One attempt: send (following redirects, each hop checked), then read the body within the attempt,
   // so its timeout and signal cover the reading, and a retry decision can see the error id.
   // The hooks' RequestHookInfo is made only when they are there to see it.
-  const exchange = async (url: string, init: RequestInit, parseAs: ParseAs | undefined, attemptInit: { readonly signal?: AbortSignal }, operation: string, attempt: number) => {
-    if (provider) (init.headers as Headers).set('Authorization', `Bearer ${await provided(operation)}`);
-    const observe = observed && { operation, method: init.method!, attempt };
+  // A request that cannot be built (a missing path parameter, a body JSON cannot hold) fails here, before
+  // anything is sent, and is not retried.
+  const exchange = async (method: (typeof METHODS)[number], path: string, init: CallInit, attemptInit: { readonly signal?: AbortSignal }, operation: string, attempt: number) => {
+    const { params = {}, body } = init;
+    const query = params.query;
+    const search = query || init.querySerializer ? (init.querySerializer ?? serializeQuery)(query ?? {}).replace(/^\?/, '') : '';
+    const url = `${init.baseUrl?.replace(/\/$/, '') ?? baseUrl}${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
+      const value = params.path?.[name];
+      if (value == null || value === '') throw new TypeError(`path parameter ${name} is ${value === '' ? 'empty' : 'missing'}`);
+      return encodeURIComponent(value as string);
+    })}${search ? `?${search}` : ''}`;
+    // Where the request goes is checked again when it could have left the base URL (a per-call baseUrl).
+    if (!url.startsWith(`${baseUrl}/`)) assertSecureUrl(url);
+    // The usual call (no body, no headers of its own, a fixed token) sends the client's headers as they are:
+    // fetch copies them anyway. Otherwise later headers win, and a null one removes what an earlier one set
+    // (as openapi-fetch).
+    let headers: HeadersInit = baseHeaders;
+    let payload: BodyInit | undefined;
+    if (body !== undefined || init.headers || params.header || provider) {
+      const merged = (headers = new Headers(baseHeaders));
+      if (body !== undefined) merged.set('Content-Type', contentType);
+      for (const extra of [init.headers, params.header]) for (const [name, value] of extra instanceof Headers ? extra : Object.entries(extra ?? {})) value == null ? merged.delete(name) : merged.set(name, value);
+      payload =
+        body === undefined
+          ? undefined
+          : init.bodySerializer
+            ? init.bodySerializer(body, merged)
+            : body instanceof FormData
+              ? (merged.delete('content-type'), body)
+              : merged.get('content-type') == FORM
+                ? toFormBody(body)
+                : JSON.stringify(body);
+    }
+    // The RequestInit fields a call may set pass through (named: spreading the init was an eighth of a call).
+    // Redirects are followed by sendFollowingRedirects, so each hop is checked.
+    const { cache, credentials, keepalive, mode, priority, dispatcher } = init as CallInit & { dispatcher?: unknown };
+    const request = { method, headers, body: payload, redirect: 'manual', cache, credentials, keepalive, mode, priority, dispatcher } as RequestInit;
+    if (provider) (headers as Headers).set('Authorization', `Bearer ${await provided(operation)}`);
+    const observe = observed && { operation, method, attempt };
     if (observe) emit('request', observe);
     const started = Date.now();
-    const response = capResponse(await sendFollowingRedirects(url, init, (to, hop) => send(to, hop, attemptInit)), maxResponseBytes);
+    const response = capResponse(await sendFollowingRedirects(url, request, (to, hop) => send(to, hop, attemptInit)), maxResponseBytes);
     if (observe) {
       const { headers, status } = response;
       // The request hook's own object, completed: one attempt's two hooks can be paired by identity.
@@ -282,6 +320,7 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     // Bodies are read as text and parsed here, so a malformed one becomes an API error with its status
     // instead of a bare SyntaxError.
     if (response.status == 204 || response.headers.get('content-length') === '0') return { response, data: undefined };
+    const { parseAs } = init;
     if (response.ok && parseAs && parseAs != 'json') return { response, data: parseAs == 'stream' ? response.body : await response[parseAs]() };
     const text = await response.text();
     try {
@@ -303,9 +342,9 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     return remember(value as string);
   };
 
-  const call = (method: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH') => async (path: string, init: CallInit = {}) => {
+  const call = (method: (typeof METHODS)[number]) => async (path: string, init: CallInit = {}) => {
     const operation = `${method} ${path}`;
-    const { signal: callerSignal, timeoutMs: callTimeout, retries, params = {}, body } = init;
+    const { signal: callerSignal, timeoutMs: callTimeout, retries } = init;
     const started = Date.now();
     const failed = <E extends Cloud66Error>(error: E) => {
       emit('error', { operation, method, attempt: error.attempts ?? 1, error, durationMs: Date.now() - started });
@@ -314,39 +353,6 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     };
     let result;
     try {
-      const query = params.query;
-      const search = query || init.querySerializer ? (init.querySerializer ?? serializeQuery)(query ?? {}).replace(/^\?/, '') : '';
-      const url = `${init.baseUrl?.replace(/\/$/, '') ?? baseUrl}${path.replace(/\{([^}]+)\}/g, (_, name: string) => {
-        const value = params.path?.[name];
-        if (value == null || value === '') throw new TypeError(`path parameter ${name} is ${value === '' ? 'empty' : 'missing'}`);
-        return encodeURIComponent(value as string);
-      })}${search ? `?${search}` : ''}`;
-      // Where the request goes is checked again when it could have left the base URL (a per-call baseUrl).
-      if (!url.startsWith(`${baseUrl}/`)) assertSecureUrl(url);
-      // The usual call (no body, no headers of its own, a fixed token) sends the client's headers as they are:
-      // fetch copies them anyway. Otherwise later headers win, and a null one removes what an earlier one set
-      // (as openapi-fetch).
-      let headers: HeadersInit = baseHeaders;
-      let payload: BodyInit | undefined;
-      if (body !== undefined || init.headers || params.header || provider) {
-        const merged = (headers = new Headers(baseHeaders));
-        if (body !== undefined) merged.set('Content-Type', contentType);
-        for (const extra of [init.headers, params.header]) for (const [name, value] of extra instanceof Headers ? extra : Object.entries(extra ?? {})) value == null ? merged.delete(name) : merged.set(name, value);
-        payload =
-          body === undefined
-            ? undefined
-            : init.bodySerializer
-              ? init.bodySerializer(body, merged)
-              : body instanceof FormData
-                ? (merged.delete('content-type'), body)
-                : merged.get('content-type') == FORM
-                  ? toFormBody(body)
-                  : JSON.stringify(body);
-      }
-      // The RequestInit fields a call may set pass through (named: spreading the init was an eighth of a call).
-      // Redirects are followed by sendFollowingRedirects, so each hop is checked.
-      const { cache, credentials, integrity, keepalive, mode, priority, referrer, referrerPolicy, dispatcher } = init as CallInit & { dispatcher?: unknown };
-      const request = { method, headers, body: payload, redirect: 'manual', cache, credentials, integrity, keepalive, mode, priority, referrer, referrerPolicy, dispatcher } as RequestInit;
       result = await withRetries(
         callTimeout === undefined && retries === undefined
           ? policy
@@ -354,13 +360,11 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
         method,
         operation,
         callerSignal ? [callerSignal, ...clientSignals] : clientSignals,
-        (attemptInit, attempt) => exchange(url, request, init.parseAs, attemptInit, operation, attempt),
+        (attemptInit, attempt) => exchange(method, path, init, attemptInit, operation, attempt),
         started,
       );
     } catch (error) {
-      throw failed(
-        error instanceof Cloud66Error ? error : new Cloud66RefusedError('invalid_request', `${operation}: the request could not be built: ${(error as Error)?.message}`, { operation, cause: error }),
-      );
+      throw failed(error as Cloud66Error);
     }
     const { response, attempts } = result;
     if (!response.ok || 'error' in result) {
@@ -370,7 +374,7 @@ export function createCloud66Client(options: Cloud66ClientOptions = {}): Cloud66
     return new CallResult(response, result.data);
   };
 
-  return { GET: call('GET'), POST: call('POST'), PUT: call('PUT'), DELETE: call('DELETE'), PATCH: call('PATCH') } as unknown as Cloud66Client;
+  return Object.fromEntries(METHODS.map((method) => [method, call(method)])) as unknown as Cloud66Client;
 }
 
 /** What a path call resolves to; `rateLimit` is read from the headers only when asked for. */

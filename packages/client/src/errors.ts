@@ -156,8 +156,8 @@ export class Cloud66ForbiddenError extends Cloud66ApiError {
   readonly requiredScope?: string;
   constructor(init: Cloud66ApiErrorInit) {
     super(init);
-    const challenge = init.headers.get('www-authenticate') ?? '';
-    this.requiredScope = (/scope="([^"]+)"/.exec(challenge) ?? /\b(public|redeploy|jobs|users|admin)\b[^.]*\bscope|\bscope\W+(public|redeploy|jobs|users|admin)\b/.exec(`${this.details} ${this.error_description}`))
+    this.requiredScope = /scope="([^"]+)"|\b(public|redeploy|jobs|users|admin)\b[^.]*\bscope|\bscope\W+(public|redeploy|jobs|users|admin)\b/
+      .exec(`${init.headers.get('www-authenticate')} ${this.details} ${this.error_description}`)
       ?.slice(1)
       .find(Boolean);
   }

@@ -3,7 +3,7 @@
 // table into methods. Methods return the success body and throw Cloud66ApiError otherwise.
 import type { HttpMethod } from 'openapi-typescript-helpers';
 import type { paths } from '../../../generated/schema';
-import type { AsyncAction, Cloud66Client, RequestOptions, Schemas, SuccessData } from './client.js';
+import { METHODS, type AsyncAction, type Cloud66Client, type RequestOptions, type Schemas, type SuccessData } from './client.js';
 import { paginate, waitForAction, waitForDeployment, type WaitOptions } from './helpers.js';
 
 type Op<P extends keyof paths, M extends HttpMethod> = M extends keyof paths[P] ? paths[P][M] : never;
@@ -44,14 +44,14 @@ export interface Waited {
 
 /**
  * A resource's methods table, as generated (scripts/lib/generate-operations.mjs, encodeTable): entries
- * joined by `;`, each `<method><shared><rest>[ flags][=name]`. Method: get 0, post 1, put 2, delete 3,
- * patch 4; shared: leading path segments taken from the previous entry; rest: the other segments, `{}`
+ * joined by `;`, each `<code><rest>[ flags][=name]`. Code: one base-36 character, method * 7 + shared;
+ * method: get 0, post 1, put 2, delete 3, patch 4; shared: leading path segments (0-6) taken from the
+ * previous entry; rest: the other segments, `{}`
  * standing for `{<previous segment without its s>_id}`; flags: b takes a body, p paged, a answers an
  * action, d may name an action by `async_action_id`; name: list/get/create/update/delete when left out.
  */
 export type OperationTable = string;
 
-const METHODS = ['GET', 'POST', 'PUT', 'DELETE', 'PATCH'] as const;
 
 type AnyCall = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown }>;
 type Answer = { response?: { id?: number; resource_id?: string; finished_at?: unknown; async_action_id?: number | null } } | undefined;
@@ -60,12 +60,13 @@ type Answer = { response?: { id?: number; resource_id?: string; finished_at?: un
 function decodeTable(table: OperationTable): [string, number, string, string][] {
   let previous: string[] = [];
   return table.split(';').map((entry) => {
-    const [, method, shared, rest, flags, name] = /^(\d)(\d)([^ =]*) ?(\w*)=?(\w*)$/.exec(entry)!;
-    const segments = previous.slice(0, +shared!);
+    const [, code, rest, flags, name] = /^(\w)([^ =]*) ?(\w*)=?(\w*)$/.exec(entry)!;
+    const method = (parseInt(code!, 36) / 7) | 0;
+    const segments = previous.slice(0, parseInt(code!, 36) % 7);
     for (const segment of rest!.split('/')) if (segment) segments.push(segment == '{}' ? `{${segments.at(-1)!.slice(0, -1)}_id}` : segment);
     previous = segments;
     const path = `/${segments.join('/')}`;
-    return [name || [path.endsWith('}') ? 'get' : 'list', 'create', 'update', 'delete', 'update'][+method!]!, +method!, path, flags!];
+    return [name || [path.endsWith('}') ? 'get' : 'list', 'create', 'update', 'delete', 'update'][method]!, method, path, flags!];
   });
 }
 
@@ -78,14 +79,14 @@ export function bindResource<R>(client: Cloud66Client, table: OperationTable): R
     const hasBody = flags.includes('b');
     // Positional path parameters, then the body where there is one, then the options.
     const request = (args: unknown[]) => {
-      const params: Record<string, unknown> = {};
-      for (let i = 0; i < names.length; i++) params[names[i]!] = args[i];
+      const values: Record<string, unknown> = {};
+      names.forEach((name, i) => (values[name] = args[i]));
       const options = args[names.length + +hasBody] as ActionOptions<never, never> | undefined;
-      // Without options (the usual call) no object is spread.
-      const init: Record<string, unknown> = options ? { ...options, query: undefined, wait: undefined } : {};
-      init.params = options?.query ? { path: params, query: options.query } : { path: params };
-      if (hasBody) init.body = args[names.length];
-      return init;
+      const params = { path: values, query: options?.query };
+      const body = hasBody ? args[names.length] : undefined;
+      // The path call ignores the options it does not know (query, wait). Without options (the usual
+      // call) no object is spread.
+      return options ? { ...options, params, body } : { params, body };
     };
     const method = async (...args: unknown[]) => {
       const init = request(args);
@@ -94,9 +95,9 @@ export function bindResource<R>(client: Cloud66Client, table: OperationTable): R
       const { data, error } = (await send(path, init)) as { data?: Record<string, unknown>; error?: unknown };
       if (error !== undefined) throw error;
       if (!wait) return data;
-      const stackId = (init.params as { path: { stack_id?: string } }).path.stack_id!;
+      const stackId = init.params.path.stack_id as string;
       // The caller's signal stops the waiting too, unless the wait options bring their own.
-      const waitOptions: WaitOptions<any> = { signal: init.signal as AbortSignal | undefined, ...(wait === true ? {} : wait) };
+      const waitOptions: WaitOptions<any> = { signal: (init as RequestOptions).signal, ...(wait === true ? {} : wait) };
       const answer = (data as Answer)?.response;
       if (flags.includes('d')) {
         const id = answer?.async_action_id;

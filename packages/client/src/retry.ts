@@ -77,42 +77,6 @@ export function sleep(ms: number, signals: AbortSignal[]): Promise<void> {
   });
 }
 
-type Timer = ReturnType<typeof setTimeout> & { ref?(): void; unref?(): void };
-type Abort = (reason: unknown) => void;
-
-type Slot = { starts: number; ends: number; running: Set<Abort>; timer: Timer };
-const slots = new Map<number, Slot>();
-
-/**
- * The timer slot an attempt joins. A timer per attempt was a tenth of a call's cost, so attempts
- * share one timer per timeout and slot of start times (an eighth of the timeout, at most 1 s): each
- * attempt still times out between `ms` and `ms` + the slot after it started. Each attempt has its own
- * abort function in `running`, and the timer aborts only those still there, so a finished attempt is
- * never aborted, and no signal collects the listeners of every request of a slot. A wall clock set back opens a new slot (else a fired one would time out every new call).
- * The timer holds a Node process open only while one of its attempts runs.
- */
-function joinSlot(ms: number, abort: Abort): Slot {
-  const now = Date.now();
-  let slot = slots.get(ms);
-  if (!slot || now >= slot.ends || now < slot.starts) {
-    const width = Math.min(1000, ms / 8);
-    const running = new Set<Abort>();
-    const timer: Timer = setTimeout(() => {
-      if (slots.get(ms) == slot) slots.delete(ms);
-      for (const late of running) late(TIMEOUT);
-    }, ms + width);
-    timer.unref?.();
-    slots.set(ms, (slot = { starts: now, ends: now + width, running, timer }));
-  }
-  if (!slot.running.size) slot.timer.ref?.();
-  slot.running.add(abort);
-  return slot;
-}
-
-function leaveSlot(slot: Slot, abort: Abort) {
-  if (slot.running.delete(abort) && !slot.running.size) slot.timer.unref?.();
-}
-
 export interface AttemptPolicy {
   timeoutMs: number;
   retry: RetryOptions | false;
@@ -158,7 +122,7 @@ export async function withRetries<R extends { response: Response; error?: unknow
         return controller.signal;
       },
     };
-    const slot = joinSlot(timeoutMs, abort);
+    const timer = setTimeout(abort, timeoutMs, TIMEOUT);
     const stopListening = callerSignals.length ? listen(callerSignals, abort) : undefined;
     // Nothing is sent once a caller's signal has aborted: the failure path below says so.
     if (!callerSignals.some((s) => s.aborted)) {
@@ -168,7 +132,7 @@ export async function withRetries<R extends { response: Response; error?: unknow
         failure = error;
       }
     }
-    leaveSlot(slot, abort);
+    clearTimeout(timer);
     stopListening?.();
     if (result) {
       const { response, error } = result;

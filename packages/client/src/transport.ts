@@ -4,8 +4,6 @@ import { assertSecureUrl, FetchFailure } from './retry.js';
 /** Default `maxResponseBytes`: far above any Cloud 66 answer (30 items a page), far below memory trouble. */
 export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-const decoder = /* @__PURE__ */ new TextDecoder();
-
 const refuse = (message: string) => new Cloud66RefusedError('redirect', message);
 
 /**
@@ -43,8 +41,9 @@ export async function sendFollowingRedirects(url: string, init: RequestInit, sen
 
 /**
  * The response, its body capped at `limit` bytes: a Content-Length over it is refused at once; a
- * body without one (chunked, or compressed) is counted as `text()` or `json()` read it, and reading
- * stops past the limit. (The client reads bodies as text; a caller's own stream is the caller's.)
+ * body without one (chunked, or compressed) is counted as `text()` reads it, and reading stops past
+ * the limit. (The client reads bodies with text(); a `parseAs` of blob, arrayBuffer or stream is
+ * the caller's choice, capped by Content-Length only.)
  */
 export function capResponse(response: Response, limit: number): Response {
   const tooLarge = () => new Cloud66RefusedError('too_large', `the response is larger than maxResponseBytes (${limit})`);
@@ -66,8 +65,8 @@ export function capResponse(response: Response, limit: number): Response {
         throw tooLarge();
       }
     }
-    // One decoder for every response: decoding the whole body at once keeps it stateless.
-    return decoder.decode(chunks.length == 1 ? chunks[0] : await new Blob(chunks as BlobPart[]).arrayBuffer());
+    return new Blob(chunks as BlobPart[]).text();
   };
-  return Object.assign(response, { text, json: async () => JSON.parse(await text()) });
+  response.text = text;
+  return response;
 }

@@ -68,9 +68,9 @@ describe('options', () => {
     const local = client(fetch, { baseUrl: 'http://localhost:4010' });
     await expect(local.GET('/clouds', { baseUrl: 'http://localhost:4010@evil.test' } as never)).rejects.toThrow(/refusing to send the token to http:\/\/evil\.test/);
     // A request that cannot be built is refused with what went wrong, before anything is sent.
-    await expect(local.GET('/stacks/{stack_id}', { params: { path: {} } } as never)).rejects.toThrow(/GET \/stacks\/\{stack_id\}: the request could not be built: path parameter stack_id is missing/);
+    await expect(local.GET('/stacks/{stack_id}', { params: { path: {} } } as never)).rejects.toThrow(/GET \/stacks\/\{stack_id\}: the request could not be sent: path parameter stack_id is missing/);
     await expect(local.GET('/stacks/{stack_id}', { params: { path: { stack_id: '' } } })).rejects.toThrow(/path parameter stack_id is empty/);
-    await expect(local.POST('/stacks', { body: { n: 1n } } as never)).rejects.toMatchObject({ name: 'Cloud66RefusedError', reason: 'invalid_request', message: expect.stringMatching(/POST \/stacks: the request could not be built: .*BigInt/) });
+    await expect(local.POST('/stacks', { body: { n: 1n } } as never)).rejects.toMatchObject({ name: 'Cloud66RefusedError', reason: 'invalid_request', message: expect.stringMatching(/POST \/stacks: the request could not be sent: .*BigInt/) });
     expect(fetch).not.toHaveBeenCalled();
   });
 
@@ -105,6 +105,15 @@ describe('options', () => {
     // A request without a body carries no Content-Type.
     await form.GET('/stacks');
     expect(requests[2]!.headers.get('content-type')).toBeNull();
+  });
+
+  test('RequestInit fields of a call reach the request; the query is written as openapi-fetch writes it', async () => {
+    const { fetch, requests } = scripted(json(200, { response: [] }));
+    await client(fetch).GET('/stacks', { keepalive: true, cache: 'no-store', params: { query: { a: 'x y', list: [1, 2], nested: { k: 'v' }, none: null } } } as never);
+    expect(requests[0]!.keepalive).toBe(true);
+    expect(requests[0]!.cache).toBe('no-store');
+    expect(requests[0]!.redirect).toBe('manual');
+    expect(new URL(requests[0]!.url).search).toBe('?a=x%20y&list=1&list=2&nested[k]=v');
   });
 
   test('toFormBody writes arrays and objects as the seeds curl examples do, and skips empty values', () => {
