@@ -46,12 +46,11 @@ export interface Waited {
  * A resource's methods table, as generated (scripts/lib/generate-operations.mjs, encodeTable): entries
  * joined by `;`, each `<code><rest>[ flags][=name]`. Code: one base-36 character, method * 7 + shared;
  * method: get 0, post 1, put 2, delete 3, patch 4; shared: leading path segments (0-6) taken from the
- * previous entry; rest: the other segments, `{}`
- * standing for `{<previous segment without its s>_id}`; flags: b takes a body, p paged, a answers an
- * action, d may name an action by `async_action_id`; name: list/get/create/update/delete when left out.
+ * previous entry; rest: the other segments, `{}` standing for `{<previous segment without its s>_id}`;
+ * flags: b takes a body, p paged, a answers an action, d may name an action by `async_action_id`;
+ * name: list/get/create/update/delete when left out.
  */
 export type OperationTable = string;
-
 
 type AnyCall = (path: string, init: unknown) => Promise<{ data?: unknown; error?: unknown }>;
 type Answer = { response?: { id?: number; resource_id?: string; finished_at?: unknown; async_action_id?: number | null } } | undefined;
@@ -60,9 +59,10 @@ type Answer = { response?: { id?: number; resource_id?: string; finished_at?: un
 function decodeTable(table: OperationTable): [string, number, string, string][] {
   let previous: string[] = [];
   return table.split(';').map((entry) => {
-    const [, code, rest, flags, name] = /^(\w)([^ =]*) ?(\w*)=?(\w*)$/.exec(entry)!;
-    const method = (parseInt(code!, 36) / 7) | 0;
-    const segments = previous.slice(0, parseInt(code!, 36) % 7);
+    const [, char, rest, flags, name] = /^(\w)([^ =]*) ?(\w*)=?(\w*)$/.exec(entry)!;
+    const code = parseInt(char!, 36);
+    const method = (code / 7) | 0;
+    const segments = previous.slice(0, code % 7);
     for (const segment of rest!.split('/')) if (segment) segments.push(segment == '{}' ? `{${segments.at(-1)!.slice(0, -1)}_id}` : segment);
     previous = segments;
     const path = `/${segments.join('/')}`;

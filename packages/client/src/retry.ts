@@ -85,7 +85,7 @@ export interface AttemptPolicy {
 }
 
 /**
- * Runs `attempt` (one openapi-fetch call, so one Request per attempt and no cloning) with a timeout
+ * Runs `attempt` (one request built, sent and read, so nothing is cloned) with a timeout
  * per attempt and the caller's signals, and repeats it where that is safe: idempotent methods after a
  * transient status or a network failure, any method after a throttle (it never ran) or when the
  * request never left this machine. `attempts` on the result says how many were made.
